@@ -9,8 +9,10 @@ scripts/deps.sh
 scripts/build.sh
 export NODE_PATH=/usr/share/nodejs
 (cd build && ctest --output-on-failure -j2)
-for t in tests/wasm/*.test.mjs; do node "$t"; done
-if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  for t in tests/browser/*.test.mjs; do node "$t"; done
-fi
+# The same rule cases and declaration vectors in wasm (Node) and native.
+node --test tests/wasm/
+# HTTP tests against the real server binary.
+if ls tests/server/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/server/; fi
+# Browser tests in headless Chromium against the real server.
+if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
 echo "all tests passed in $(( $(date +%s) - start )) s"

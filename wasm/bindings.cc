@@ -1,0 +1,236 @@
+// Embind bindings of the shared core for the browser (and the Node tests).
+// Thin: every function takes and returns strings (JSON text or SVG), parses
+// with nlohmann without exceptions, calls the core and serialises the answer.
+// The JS API is documented in wasm/README.md.
+#include <emscripten/bind.h>
+
+#include <string>
+
+#include "shared/card.h"
+#include "shared/facts.h"
+#include "shared/mask.h"
+#include "shared/regions.h"
+#include "shared/rules.h"
+#include "shared/token.h"
+#include "shared/validate.h"
+
+namespace ankang {
+namespace {
+
+Json ParseOrNull(const std::string& text) { return Json::parse(text, nullptr, false); }
+
+std::string BadJson(const char* what) {
+  return Json{{"error", {{"code", "bad_json"}, {"message", std::string(what) + " is not valid JSON"}}}}
+      .dump();
+}
+
+Date DateOr(const std::string& text, Date fallback) {
+  auto d = ParseDate(text);
+  return d ? *d : fallback;
+}
+
+std::string ValidationAnswer(const std::vector<FieldError>& errors, Json normalized) {
+  Json out{{"ok", errors.empty()}, {"errors", ToJson(errors)}};
+  out["normalized"] = errors.empty() ? std::move(normalized) : Json(nullptr);
+  return out.dump();
+}
+
+std::string ValidateDeclarationJs(const std::string& body, const std::string& today) {
+  Json b = ParseOrNull(body);
+  if (b.is_discarded()) return BadJson("body");
+  Json normalized;
+  auto errors = ValidateDeclaration(b, DateOr(today, Date{2026, 1, 1}), &normalized);
+  return ValidationAnswer(errors, std::move(normalized));
+}
+
+std::string ValidateCheckinJs(const std::string& body) {
+  Json b = ParseOrNull(body);
+  if (b.is_discarded()) return BadJson("body");
+  Json normalized;
+  auto errors = ValidateCheckin(b, &normalized);
+  return ValidationAnswer(errors, std::move(normalized));
+}
+
+std::string ValidatePersonJs(const std::string& person, const std::string& today) {
+  Json p = ParseOrNull(person);
+  if (p.is_discarded()) return BadJson("person");
+  Json normalized;
+  auto errors = ValidatePerson(p, DateOr(today, Date{2026, 1, 1}), "person.", &normalized);
+  return ValidationAnswer(errors, std::move(normalized));
+}
+
+AuthorityView AuthorityFromJson(const Json& a) {
+  AuthorityView view;
+  if (!a.is_object()) return view;
+  auto areas = a.find("risk_areas");
+  if (areas != a.end() && areas->is_object()) {
+    for (auto it = areas->begin(); it != areas->end(); ++it)
+      if (it.value().is_string()) view.risk_areas[it.key()] = it.value().get<std::string>();
+  } else if (areas != a.end() && areas->is_array()) {
+    for (const Json& e : *areas) {
+      if (!e.is_object()) continue;
+      auto r = e.find("region");
+      auto l = e.find("level");
+      if (r != e.end() && l != e.end() && r->is_string() && l->is_string())
+        view.risk_areas[r->get<std::string>()] = l->get<std::string>();
+    }
+  }
+  auto cs = a.find("case_status");
+  if (cs != a.end() && cs->is_string()) view.case_status = cs->get<std::string>();
+  auto since = a.find("case_since");
+  if (since != a.end() && since->is_string()) view.case_since = since->get<std::string>();
+  return view;
+}
+
+// Previews the colour of a declaration about to be sent: it is the only
+// report, made at `now`, scored with the rule set and authority snapshot.
+std::string PreviewJs(const std::string& body, const std::string& rule_set,
+                      const std::string& authority, const std::string& now_iso) {
+  Json b = ParseOrNull(body);
+  Json rs = ParseOrNull(rule_set);
+  Json a = ParseOrNull(authority);
+  if (b.is_discarded()) return BadJson("body");
+  if (rs.is_discarded()) return BadJson("rule set");
+  if (a.is_discarded()) return BadJson("authority");
+  auto problems = CheckRuleSet(rs);
+  if (!problems.empty())
+    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}.dump();
+  auto now = ParseInstant(now_iso);
+  if (!now)
+    return Json{{"error", {{"code", "bad_date"}, {"message", "now is not an ISO 8601 instant"}}}}
+        .dump();
+  Json normalized;
+  auto errors = ValidateDeclaration(b, LocalDate(*now), &normalized);
+  if (!errors.empty()) return Json{{"errors", ToJson(errors)}}.dump();
+
+  FactsInput in;
+  in.declaration = normalized;
+  in.declared_at = *now;
+  in.now = *now;
+  in.authority = AuthorityFromJson(a);
+  Report r;
+  r.kind = "declaration";
+  r.at = *now;
+  const Json& health = normalized["health"];
+  if (health.is_object()) {
+    auto t = health.find("temperature");
+    if (t != health.end() && t->is_number()) r.temperature = t->get<double>();
+    auto s = health.find("symptoms");
+    if (s != health.end() && s->is_array())
+      for (const Json& x : *s)
+        if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
+  }
+  in.reports.push_back(r);
+  auto rr = a.is_object() ? a.find("review_required") : a.end();
+  in.review_required = a.is_object() && rr != a.end() && rr->is_boolean() && rr->get<bool>();
+  in.review_state = in.review_required ? "pending" : "none";
+  return ToJson(Evaluate(rs, BuildFacts(in, rs))).dump();
+}
+
+std::string EvaluateJs(const std::string& rule_set, const std::string& facts) {
+  Json rs = ParseOrNull(rule_set);
+  Json f = ParseOrNull(facts);
+  if (rs.is_discarded()) return BadJson("rule set");
+  if (f.is_discarded()) return BadJson("facts");
+  auto problems = CheckRuleSet(rs);
+  if (!problems.empty())
+    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}.dump();
+  return ToJson(Evaluate(rs, f)).dump();
+}
+
+std::string CheckRuleSetJs(const std::string& rule_set) {
+  Json rs = ParseOrNull(rule_set);
+  if (rs.is_discarded()) return BadJson("rule set");
+  Json out = Json::array();
+  for (const auto& p : CheckRuleSet(rs))
+    out.push_back({{"path", p.path}, {"code", p.code}, {"message", p.message}});
+  return out.dump();
+}
+
+bool MatrixFromJson(const std::string& text, QrMatrix* m) {
+  Json j = ParseOrNull(text);
+  if (!j.is_object()) return false;
+  auto size = j.find("size");
+  auto bits = j.find("bits");
+  if (size == j.end() || bits == j.end() || !size->is_number_integer() || !bits->is_string())
+    return false;
+  int n = size->get<int>();
+  const std::string& b = bits->get_ref<const std::string&>();
+  if (n <= 0 || n > 177 || b.size() != static_cast<size_t>(n) * n) return false;
+  m->size = n;
+  m->modules.resize(b.size());
+  for (size_t i = 0; i < b.size(); ++i) m->modules[i] = b[i] == '1' ? 1 : 0;
+  return true;
+}
+
+std::string StringField(const Json& j, const char* key, const char* fallback = "") {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::string RenderCardJs(const std::string& matrix, const std::string& info) {
+  QrMatrix m;
+  Json i = ParseOrNull(info);
+  if (!MatrixFromJson(matrix, &m) || !i.is_object()) return "";
+  CardInfo c;
+  c.color = ColorFromString(StringField(i, "color", "green")).value_or(Color::kGray);
+  c.name_masked = StringField(i, "name_masked");
+  c.issued_at = StringField(i, "issued_at");
+  c.valid_until = StringField(i, "valid_until");
+  c.lang = StringField(i, "lang", "zh");
+  c.title = StringField(i, "title");
+  return RenderCardSvg(m, c);
+}
+
+std::string RenderQrJs(const std::string& matrix, const std::string& color) {
+  QrMatrix m;
+  if (!MatrixFromJson(matrix, &m)) return "";
+  return RenderQrSvg(m, ColorFromString(color).value_or(Color::kGray));
+}
+
+std::string InspectTokenJs(const std::string& qr) {
+  ParsedToken t = ParseToken(qr);
+  Json out{{"ok", t.ok}, {"error", t.error}};
+  if (!t.ok) return out.dump();
+  out["kid"] = t.kid;
+  out["alg"] = t.alg;
+  out["claims"] = {{"issuer", t.claims.issuer},         {"issued_at", t.claims.issued_at},
+                   {"expires_at", t.claims.expires_at}, {"person_ref", t.claims.person_ref},
+                   {"color", ToString(t.claims.color)}, {"name_masked", t.claims.name_masked},
+                   {"id_tail", t.claims.id_tail}};
+  out["to_be_signed"] = Base64UrlEncode(t.to_be_signed);
+  out["signature"] = Base64UrlEncode(t.signature);
+  return out.dump();
+}
+
+std::string RegionsJs(const std::string& parent) {
+  Json out = Json::array();
+  for (const Region* r : ChildRegions(parent)) out.push_back({{"code", r->code}, {"name", r->name}});
+  return out.dump();
+}
+
+std::string MaskNameJs(const std::string& s) { return MaskName(s); }
+std::string MaskPhoneJs(const std::string& s) { return MaskPhone(s); }
+std::string MaskIdNumberJs(const std::string& s) { return MaskIdNumber(s); }
+std::string RegionPathJs(const std::string& s) { return RegionPath(s); }
+
+}  // namespace
+}  // namespace ankang
+
+EMSCRIPTEN_BINDINGS(ankang_core) {
+  using namespace emscripten;
+  function("validateDeclaration", &ankang::ValidateDeclarationJs);
+  function("validateCheckin", &ankang::ValidateCheckinJs);
+  function("validatePerson", &ankang::ValidatePersonJs);
+  function("preview", &ankang::PreviewJs);
+  function("evaluate", &ankang::EvaluateJs);
+  function("checkRuleSet", &ankang::CheckRuleSetJs);
+  function("renderCard", &ankang::RenderCardJs);
+  function("renderQr", &ankang::RenderQrJs);
+  function("inspectToken", &ankang::InspectTokenJs);
+  function("regions", &ankang::RegionsJs);
+  function("regionPath", &ankang::RegionPathJs);
+  function("maskName", &ankang::MaskNameJs);
+  function("maskPhone", &ankang::MaskPhoneJs);
+  function("maskIdNumber", &ankang::MaskIdNumberJs);
+}
