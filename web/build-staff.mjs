@@ -1,0 +1,42 @@
+// Builds the staff pages (/staff, /admin, /review, /venue, /v/{venue_id}) into
+// web/dist/: NAME.html, staff-assets/NAME.js (esbuild bundle, minified, no
+// third-party requests), staff-assets/staff.css, and wasm/ankang_core.{js,wasm}
+// (the verifier parses tokens offline with the shared core). Called by
+// web/build.mjs; runs alone too: `node web/build-staff.mjs`.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const STAFF_PAGES = ['staff', 'admin', 'review', 'venue', 'visit'];
+
+export async function buildStaff({ outDir = path.join(here, 'dist'), wasmDir = path.join(here, '..', 'build-wasm', 'wasm') } = {}) {
+  const assets = path.join(outDir, 'staff-assets');
+  fs.mkdirSync(assets, { recursive: true });
+  await build({
+    entryPoints: Object.fromEntries(STAFF_PAGES.map((p) => [p, path.join(here, 'src', p, 'main.js')])),
+    outdir: assets,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['chrome90', 'safari14'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(here, 'staff.css'), path.join(assets, 'staff.css'));
+  for (const p of STAFF_PAGES) fs.copyFileSync(path.join(here, `${p}.html`), path.join(outDir, `${p}.html`));
+  const wasmOut = path.join(outDir, 'wasm');
+  fs.mkdirSync(wasmOut, { recursive: true });
+  for (const f of ['ankang_core.js', 'ankang_core.wasm']) {
+    const src = path.join(process.env.ANKANG_WASM_DIR || wasmDir, f);
+    if (fs.existsSync(src)) fs.copyFileSync(src, path.join(wasmOut, f));
+    else console.warn(`build-staff: ${src} missing (build the wasm module first); offline verification needs it`);
+  }
+  const sizes = STAFF_PAGES.map((p) => `${p} ${(fs.statSync(path.join(assets, `${p}.js`)).size / 1024).toFixed(1)} KB`);
+  console.log(`build-staff: ${sizes.join(', ')}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildStaff().catch((e) => { console.error(e); process.exit(1); });
+}
