@@ -1,0 +1,504 @@
+// The resident mini-page at "/": login, declaration, the code card, daily
+// check-in, family, edit, appeal and the paper code. One page, no routing:
+// nothing about the person ever appears in the URL.
+import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang, $ } from './dom.js';
+import { api, session, NetworkError, errorText } from './api.js';
+import { loadCore, setCore, call } from './core.js';
+import { declarationForm } from './form.js';
+import { codeCard } from './card.js';
+import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker } from './widgets.js';
+import { hhmm, todayIso, colorBadge, learnOffset } from './util.js';
+import { saveCode, lastCode, prefs, savePrefs } from './store.js';
+
+const main = $('#main');
+const status = $('#status');
+const P = prefs();
+
+// ---- header: language, large text, dev banner ----
+function setLang(l) {
+  setLangValue(l);
+  document.documentElement.lang = l === 'en' ? 'en' : 'zh-CN';
+  document.title = t('app');
+  applyLang();
+  for (const f of [...relang]) f();
+  P.lang = l;
+  savePrefs(P);
+}
+function setLarge(on) {
+  document.documentElement.classList.toggle('large', on);
+  largeBtn.setAttribute('aria-pressed', String(on));
+  P.large = on;
+  savePrefs(P);
+}
+const langBtn = el('button', { type: 'button', class: 'tb', t: 'lang_switch', al: 'lang_switch_label', onclick: () => setLang(getLang() === 'en' ? 'zh' : 'en') });
+langBtn.lang = '';
+const largeBtn = el('button', { type: 'button', class: 'tb', t: 'large', 'aria-pressed': 'false', onclick: () => setLarge(!document.documentElement.classList.contains('large')) });
+const logoutBtn = el('button', { type: 'button', class: 'tb', t: 'logout', hidden: true, onclick: logout });
+$('#bar').append(el('h1', { t: 'app' }), el('div', { class: 'tools' }, langBtn, largeBtn, logoutBtn));
+const devBanner = el('p', { id: 'dev', t: 'dev_banner', hidden: true });
+$('#bar').after(devBanner);
+
+function say(keyOrPair, kind = '') {
+  status.className = kind;
+  if (!keyOrPair) return clear(status);
+  if (typeof keyOrPair === 'string') setT(status, keyOrPair);
+  else if (typeof keyOrPair === 'function') setFn(status, keyOrPair);
+  else setBi(status, keyOrPair);
+}
+
+// ---- views ----
+let leave = null;  // cleanup of the current view
+function view(node, focus) {
+  if (leave) { leave(); leave = null; }
+  clear(main).append(node);
+  const h = focus || node.querySelector('h2');
+  if (h) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
+  window.scrollTo(0, 0);
+}
+
+// ---- state ----
+const state = { persons: [], current: null, code: null, offlineSince: null, checkedIn: {} };
+const self = () => state.persons.find((p) => p.relation === 'self');
+const currentPerson = () => state.persons.find((p) => p.person_id === state.current);
+
+function logout() {
+  session.clear();
+  saveCode(null);
+  state.persons = [];
+  state.current = null;
+  logoutBtn.hidden = true;
+  say(null);
+  loginView();
+}
+function sessionExpired() {
+  session.clear();
+  logoutBtn.hidden = true;
+  loginView();
+  say('err_session', 'bad');
+}
+// Common handling of a failed call: 401 -> login; network -> message; else the server's words.
+function failed(res, errOrNull) {
+  if (errOrNull instanceof NetworkError) return say('err_network', 'bad');
+  if (errOrNull) throw errOrNull;
+  if (res.status === 401) return sessionExpired();
+  const m = errorText(res.data);
+  if (m) say(m, 'bad');
+  else say(() => t('err_server').replace('{s}', res.status), 'bad');
+}
+
+// ---- login ----
+function loginView() {
+  const phone = field('phone', 'phone', input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: 'tel' }), 'phone_hint');
+  const code = field('code', 'otp', input({ name: 'code', inputMode: 'numeric', autocomplete: 'one-time-code', maxLength: 8 }));
+  const devCode = el('p', { class: 'devcode', hidden: true, 'aria-live': 'polite' });
+  const general = el('ul', { class: 'err general', hidden: true });
+  const F = { phone, 'person.phone': phone, code };
+  const send = el('button', { type: 'button', class: 'btn', t: 'get_code' });
+  const loginBtn = el('button', { type: 'submit', class: 'btn primary', t: 'login' });
+  code.wrap.hidden = true;
+  loginBtn.hidden = true;
+  const checkPhone = () => {
+    const r = call('validatePerson', { phone: phone.control.value }, todayIso());
+    const errs = r ? (r.errors || []).filter((e) => e.field === 'person.phone') : [];
+    showErrors(F, general, errs);
+    return errs.length === 0;
+  };
+  phone.control.addEventListener('change', checkPhone);
+  send.addEventListener('click', async () => {
+    if (!checkPhone()) return phone.control.focus();
+    send.disabled = true;
+    try {
+      const res = await api('POST', '/auth/otp', { phone: phone.control.value.trim() });
+      if (res.status === 202 || res.status === 200) {
+        say('code_sent');
+        code.wrap.hidden = false;
+        loginBtn.hidden = false;
+        if (res.data && res.data.dev_code) {
+          devBanner.hidden = false;
+          devCode.hidden = false;
+          setFn(devCode, () => t('dev_code') + res.data.dev_code);
+        }
+        code.control.focus();
+      } else if (res.status === 422 && res.data && res.data.errors) {
+        showErrors(F, general, res.data.errors);
+        phone.control.focus();
+      } else failed(res);
+    } catch (e) { failed(null, e); } finally { send.disabled = false; }
+  });
+  const form = el('form', { class: 'login', noValidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    loginBtn.disabled = true;
+    try {
+      const ph = phone.control.value.trim();
+      const res = await api('POST', '/auth/login', { phone: ph, code: code.control.value.trim() });
+      if (res.status === 200 && res.data && res.data.token) {
+        session.set({ token: res.data.token, account_id: res.data.account_id, phone: ph, dev: !devBanner.hidden });
+        say(null);
+        await home();
+      } else if (res.status === 401 || res.status === 403 || res.status === 422) {
+        if (res.data && res.data.errors) showErrors(F, general, res.data.errors);
+        else say('err_login', 'bad');
+        code.control.focus();
+      } else failed(res);
+    } catch (err) { failed(null, err); } finally { loginBtn.disabled = false; }
+  } }, el('h2', { t: 'login_title' }), phone.wrap, el('div', { class: 'actions' }, send), devCode, code.wrap, general,
+  el('div', { class: 'actions' }, loginBtn));
+  view(form);
+}
+
+// ---- home: the persons of this account ----
+async function home(preferId) {
+  logoutBtn.hidden = false;
+  let res;
+  try {
+    res = await api('GET', '/persons');
+  } catch (e) {
+    if (e instanceof NetworkError) return offlineCard();
+    throw e;
+  }
+  if (res.status !== 200 || !Array.isArray(res.data)) return failed(res);
+  state.persons = res.data;
+  state.offlineSince = null;
+  if (!state.persons.length) return declareView('self');
+  const pick = preferId || state.current;
+  state.current = (state.persons.find((p) => p.person_id === pick) || self() || state.persons[0]).person_id;
+  cardView();
+}
+
+function declareView(mode) {
+  const s = session.get() || {};
+  const form = declarationForm({
+    mode,
+    phone: s.phone,
+    person: mode === 'again' ? currentPerson() : null,
+    onAuth: sessionExpired,
+    onDone: (ans) => {
+      say(null);
+      const id = ans && (ans.person_id || (ans.code && ans.code.person_id));
+      home(id);
+    },
+    onCancel: state.persons.length ? () => cardView() : null,
+  });
+  currentForm = form;
+  view(form);
+  leave = () => { currentForm = null; };
+}
+let currentForm = null;
+
+// ---- the code card ----
+function personTabs() {
+  if (state.persons.length < 2) return null;
+  const nav = el('nav', { class: 'tabs', al: 'persons' });
+  for (const p of state.persons) {
+    const on = p.person_id === state.current;
+    const color = p.code && p.code.color;
+    nav.append(el('button', { type: 'button', class: `tab${color ? ` c-${color}` : ''}`, 'aria-pressed': String(on),
+      'data-person': p.person_id, onclick: () => { state.current = p.person_id; cardView(); } },
+    el('span', { class: 'sw', 'aria-hidden': 'true' }), p.name_masked || '',
+    p.relation && p.relation !== 'self' ? el('small', { t: `rel_${p.relation}` }) : null));
+  }
+  return nav;
+}
+
+function cardView() {
+  const p = currentPerson();
+  const card = codeCard();
+  const actions = el('div', { class: 'grid' },
+    el('button', { type: 'button', class: 'btn', t: 'act_checkin', onclick: checkinView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_declare', onclick: () => declareView('again') }),
+    el('button', { type: 'button', class: 'btn', t: 'act_family', onclick: familyView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_edit', onclick: editView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_appeal', onclick: appealView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_print', onclick: printView }));
+  view(el('div', null, personTabs(), card.el, actions), card.el.querySelector('h2'));
+  const show = (code) => {
+    state.code = code;
+    if (p) p.code = code;
+    card.update(code);
+    saveCode({ ...code, person_id: code.person_id || state.current, name_masked: code.name_masked || (p && p.name_masked) });
+  };
+  if (p && p.code) show({ ...p.code, name_masked: p.code.name_masked || p.name_masked, person_id: p.person_id });
+  card.offline(state.offlineSince);
+  async function refresh() {
+    if (document.hidden) return;
+    try {
+      const res = await api('GET', `/persons/${encodeURIComponent(state.current)}/code`);
+      if (res.status === 200 && res.data) {
+        state.offlineSince = null;
+        card.offline(null);
+        show({ ...res.data, name_masked: res.data.name_masked || (p && p.name_masked), person_id: state.current });
+      } else if (res.status === 401) sessionExpired();
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e;
+      goneOffline(card);
+    }
+  }
+  refresh();
+  const timer = setInterval(refresh, 60000);
+  const onOnline = () => refresh();
+  const onOffline = () => goneOffline(card);
+  const onVisible = () => { if (!document.hidden) refresh(); };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+  document.addEventListener('visibilitychange', onVisible);
+  leave = () => {
+    clearInterval(timer);
+    card.stop();
+    window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
+    document.removeEventListener('visibilitychange', onVisible);
+  };
+}
+function goneOffline(card) {
+  if (!state.offlineSince) state.offlineSince = hhmm();
+  card.offline(state.offlineSince);
+}
+
+// Offline with no session data: the last code kept on this device.
+function offlineCard() {
+  const code = lastCode();
+  if (!code) {
+    say('err_network', 'bad');
+    return loginView();
+  }
+  const card = codeCard();
+  const retry = el('button', { type: 'button', class: 'btn', t: 'retry', onclick: () => start() });
+  view(el('div', null, card.el, el('div', { class: 'actions' }, retry)), card.el.querySelector('h2'));
+  card.update(code);
+  state.offlineSince = state.offlineSince || hhmm();
+  card.offline(state.offlineSince);
+  const onOnline = () => start();
+  window.addEventListener('online', onOnline);
+  leave = () => { card.stop(); window.removeEventListener('online', onOnline); };
+}
+
+// ---- sub views ----
+function sub(titleKey, ...kids) {
+  return el('section', { class: 'subview' }, el('h2', { t: titleKey }), ...kids,
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'btn ghost', t: 'back', onclick: () => cardView() })));
+}
+const personPath = (suffix) => `/persons/${encodeURIComponent(state.current)}${suffix}`;
+const who = () => {
+  const p = currentPerson();
+  return el('p', { class: 'who' }, el('span', { t: 'declare_for' }), '：', p ? p.name_masked : '');
+};
+
+function checkinView() {
+  const temp = field('temperature', 'temperature', input({ name: 'temperature', inputMode: 'decimal', autocomplete: 'off', maxLength: 5 }), 'temperature_hint');
+  const sym = group('symptoms', 'symptoms', symptomBoxes('ci_symptoms'));
+  const general = el('ul', { class: 'err general', hidden: true });
+  const msg = el('p', { class: 'status', role: 'status' });
+  const F = { temperature: temp, symptoms: sym };
+  const btn = el('button', { type: 'submit', class: 'btn primary', t: 'checkin_submit' });
+  const done = state.checkedIn[state.current] === todayIso();
+  if (done) { setT(msg, 'checkin_done'); btn.disabled = true; }
+  const body = () => {
+    const v = temp.control.value.trim();
+    const b = { symptoms: symptomValues(form, 'ci_symptoms') };
+    if (v !== '') b.temperature = /^\d{1,2}(\.\d+)?$/.test(v) ? Number(v) : v;
+    return b;
+  };
+  const form = el('form', { noValidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const r = call('validateCheckin', body());
+    if (r && r.errors && r.errors.length) {
+      const bad = showErrors(F, general, r.errors);
+      if (bad[0]) bad[0].control.focus();
+      return;
+    }
+    btn.disabled = true;
+    try {
+      const res = await api('POST', personPath('/checkins'), body());
+      if (res.status === 201 || res.status === 200) {
+        state.checkedIn[state.current] = todayIso();
+        const p = currentPerson();
+        if (p && res.data && res.data.color) p.code = { ...p.code, ...res.data };
+        say('checkin_ok', 'good');
+        cardView();
+        return;
+      }
+      if (res.status === 409) {
+        state.checkedIn[state.current] = todayIso();
+        setT(msg, 'checkin_done');
+        return;
+      }
+      btn.disabled = false;
+      if (res.status === 422 && res.data && res.data.errors) {
+        const bad = showErrors(F, general, res.data.errors);
+        if (bad[0]) bad[0].control.focus();
+      } else failed(res);
+    } catch (err) { btn.disabled = false; failed(null, err); }
+  } }, who(), temp.wrap, sym.wrap, general, msg, el('div', { class: 'actions' }, btn));
+  form.addEventListener('input', () => {
+    if (!temp.control.value) return;
+    const r = call('validateCheckin', body());
+    if (r) showErrors(F, general, r.errors || []);
+  });
+  view(sub('checkin_title', form));
+}
+
+function familyView() {
+  const list = el('ul', { class: 'family' });
+  const others = state.persons.filter((p) => p.relation !== 'self');
+  for (const p of others) {
+    const color = p.code && p.code.color;
+    list.append(el('li', { class: color ? `c-${color}` : '' },
+      el('div', { class: 'fm' }, el('strong', null, p.name_masked), ' ', el('span', { t: `rel_${p.relation || 'other'}` }), color ? colorBadge(color) : null),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'btn small', t: 'family_show', onclick: () => { state.current = p.person_id; cardView(); } }),
+        el('button', { type: 'button', class: 'btn ghost small', t: 'family_remove', onclick: async () => {
+          if (!window.confirm(t('family_remove_q').replace('{name}', p.name_masked))) return;
+          try {
+            const res = await api('DELETE', `/family/${encodeURIComponent(p.person_id)}`);
+            if (res.status === 200 || res.status === 204) {
+              if (state.current === p.person_id) state.current = null;
+              await home();
+              familyView();
+            } else failed(res);
+          } catch (err) { failed(null, err); }
+        } }))));
+  }
+  const full = others.length >= 3;
+  view(sub('family_title',
+    others.length ? list : el('p', { t: 'family_none' }),
+    full ? el('p', { class: 'hint', t: 'family_full' })
+      : el('button', { type: 'button', class: 'btn primary', t: 'add_family', onclick: () => declareView('family') })));
+}
+
+async function editView() {
+  let person = null;
+  try {
+    const res = await api('GET', personPath(''));
+    if (res.status === 200) person = res.data;
+    else return failed(res);
+  } catch (e) { return failed(null, e); }
+  const p = person || {};
+  const locked = p.locked || p.identity_locked ? true : !!(currentPerson() && currentPerson().code);
+  const lockedRow = (key, value) => el('div', { class: 'field locked' }, el('span', { class: 'lbl', t: key }),
+    el('p', { class: 'val' }, el('span', { 'aria-hidden': 'true' }, '🔒 '), value || ''), el('p', { class: 'hint', t: 'locked' }));
+  const region = regionPicker('edit-r');
+  const phone = field('person.phone', 'phone', input({ name: 'phone', type: 'tel', inputMode: 'tel', value: p.phone || '' }), 'phone_hint');
+  const nat = field('person.nationality', 'nationality', countrySelect({ name: 'nationality' }, p.nationality || 'CHN'));
+  const reg = group('person.region', 'residence', region.wrap);
+  reg.control = region.first;
+  const addr = field('person.address', 'address', input({ name: 'address', maxLength: 130, value: p.address || '' }));
+  const general = el('ul', { class: 'err general', hidden: true });
+  const msg = el('p', { class: 'status', role: 'status' });
+  const F = { 'person.phone': phone, 'person.nationality': nat, 'person.region': reg, 'person.address': addr };
+  if (p.region) region.set(p.region);
+  const btn = el('button', { type: 'submit', class: 'btn primary', t: 'save' });
+  const form = el('form', { noValidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const changes = { phone: phone.control.value.trim(), nationality: nat.control.value, region: region.value(), address: addr.control.value };
+    const r = call('validatePerson', { ...p, ...changes }, todayIso());
+    const errs = r ? (r.errors || []).filter((x) => F[x.field]) : [];
+    if (errs.length) {
+      const bad = showErrors(F, general, errs);
+      if (bad[0]) bad[0].control.focus();
+      return;
+    }
+    btn.disabled = true;
+    try {
+      const res = await api('PATCH', personPath(''), changes);
+      btn.disabled = false;
+      if (res.status === 200 || res.status === 204) {
+        showErrors(F, general, []);
+        setT(msg, 'saved');
+      } else if (res.status === 422 && res.data && res.data.errors) {
+        const bad = showErrors(F, general, res.data.errors);
+        if (bad[0]) bad[0].control.focus();
+      } else {
+        const m = errorText(res.data);
+        if (m) setBi(msg, m); else failed(res);
+      }
+    } catch (err) { btn.disabled = false; failed(null, err); }
+  } },
+  el('p', { class: 'hint', t: p.edit_policy === 'once' ? 'edit_note_once' : 'edit_note' }),
+  locked ? [lockedRow('name', p.name || p.name_masked), lockedRow('id_type', p.id_type ? t(`id_${p.id_type}`) : ''), lockedRow('id_number', p.id_number || p.id_masked)] : null,
+  phone.wrap, nat.wrap, reg.wrap, addr.wrap, general, msg, el('div', { class: 'actions' }, btn));
+  view(sub('edit_title', who(), form));
+}
+
+async function appealView() {
+  const kind = field('kind', 'appeal_kind', select([['color', 'ak_color'], ['identity', 'ak_identity'], ['other', 'ak_other']], { name: 'kind' }));
+  const text = field('reason', 'appeal_text', el('textarea', { name: 'reason', rows: 4, maxLength: 500 }), 'appeal_hint');
+  const general = el('ul', { class: 'err general', hidden: true });
+  const msg = el('p', { class: 'status', role: 'status' });
+  const list = el('ul', { class: 'appeals' });
+  const F = { kind, reason: text, text };
+  const btn = el('button', { type: 'submit', class: 'btn primary', t: 'appeal_submit' });
+  async function loadList() {
+    try {
+      const res = await api('GET', '/appeals');
+      clear(list);
+      const mine = res.status === 200 && Array.isArray(res.data) ? res.data : [];
+      if (!mine.length) list.append(el('li', { t: 'appeals_none' }));
+      for (const a of mine) {
+        const st = a.status || 'open';
+        list.append(el('li', { 'data-status': st },
+          el('strong', { t: `st_${st}` }), ' · ', a.name_masked || '', ' · ', (a.created_at || '').slice(0, 10),
+          el('p', null, a.reason || a.text || ''),
+          a.resolution || a.answer ? el('p', { class: 'hint' }, typeof (a.resolution || a.answer) === 'object' ? setBi(el('span'), a.resolution || a.answer) : a.resolution || a.answer) : null));
+      }
+    } catch (e) { if (!(e instanceof NetworkError)) throw e; }
+  }
+  const form = el('form', { noValidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    const reason = text.control.value.trim();
+    if (!reason) {
+      showErrors(F, general, [{ field: 'reason', message_zh: '必填', message_en: 'Required' }]);
+      return text.control.focus();
+    }
+    btn.disabled = true;
+    try {
+      const res = await api('POST', personPath('/appeals'), { kind: kind.control.value, reason });
+      btn.disabled = false;
+      if (res.status === 201 || res.status === 200) {
+        text.control.value = '';
+        showErrors(F, general, []);
+        setT(msg, 'appeal_sent');
+        loadList();
+      } else if (res.status === 422 && res.data && res.data.errors) {
+        showErrors(F, general, res.data.errors);
+      } else failed(res);
+    } catch (err) { btn.disabled = false; failed(null, err); }
+  } }, who(), kind.wrap, text.wrap, general, msg, el('div', { class: 'actions' }, btn));
+  view(sub('appeal_title', form, el('h3', { t: 'appeals_mine' }), list));
+  loadList();
+}
+
+async function printView() {
+  const paper = el('div', { class: 'paper' });
+  const printBtn = el('button', { type: 'button', class: 'btn primary', t: 'print_btn', onclick: () => window.print() });
+  view(sub('print_title', el('p', { class: 'hint noprint', t: 'print_note' }), paper, el('div', { class: 'actions noprint' }, printBtn)));
+  try {
+    const res = await api('GET', personPath('/paper-code'), undefined, { text: true });
+    if (res.status !== 200) return failed(res);
+    // Shown as an image: an SVG in <img> cannot run scripts or load anything.
+    const url = URL.createObjectURL(new Blob([res.data], { type: 'image/svg+xml' }));
+    paper.append(el('img', { src: url, role: 'img', al: 'print_title' }));
+    const prev = leave;
+    leave = () => { URL.revokeObjectURL(url); if (prev) prev(); };
+  } catch (e) { failed(null, e); }
+}
+
+// ---- start ----
+async function start() {
+  const s = session.get();
+  if (s && s.dev) devBanner.hidden = false;
+  if (s && s.token) return home();
+  if (lastCode() && !navigator.onLine) return offlineCard();
+  loginView();
+}
+
+setLang(P.lang === 'en' ? 'en' : 'zh');
+if (P.large) setLarge(true);
+start();
+loadCore().then((core) => {
+  setCore(core);
+  document.documentElement.dataset.core = core ? 'wasm' : 'none';
+  if (currentForm) currentForm.refresh();
+});
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  window.addEventListener('load', () => navigator.serviceWorker.register('sw.js').catch(() => {}));
+}

@@ -1,0 +1,32 @@
+// Prints the gzip size of everything the resident page "/" loads (HTML, CSS,
+// JS, wasm) from web/dist and fails when it is over the 150 KB budget (SPEC §7).
+//   node web/size.mjs
+// regions.json is not counted: it is fetched only when WebAssembly is unavailable
+// (then ankang_core.wasm is not loaded, which is larger).
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
+const files = ['index.html', 'index.css', 'index.js', 'ankang_core.js', 'ankang_core.wasm', 'sw.js'];
+const BUDGET = 150 * 1024;
+let raw = 0;
+let gz = 0;
+for (const f of files) {
+  const p = join(dist, f);
+  if (!existsSync(p)) {
+    console.error(`size: ${f} missing in web/dist (run node web/build.mjs after the wasm build)`);
+    process.exit(1);
+  }
+  const b = readFileSync(p);
+  const g = gzipSync(b, { level: 9 }).length;
+  raw += b.length;
+  gz += g;
+  console.log(`${f.padEnd(18)} ${String(b.length).padStart(8)} B  ${String(g).padStart(7)} B gzip`);
+}
+console.log(`${'total'.padEnd(18)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzip (${(gz / 1024).toFixed(1)} KB of ${BUDGET / 1024} KB)`);
+if (gz > BUDGET) {
+  console.error('size: over budget');
+  process.exit(1);
+}
