@@ -3,6 +3,19 @@
 // and assembles / parses tokens; the signature itself is made and checked by a
 // primitive passed in (libsodium on the server, a JS library in the browser).
 // No cryptography here. Never throws.
+//
+// Wire format (deterministic CBOR, shortest-form heads, definite lengths):
+//   token     = "AK1:" Base45( 18([ bstr(protected), {}, bstr(claims), bstr(sig 64) ]) )
+//   protected = {1: -8, 4: bstr(kid)}                          (exactly these two)
+//   claims    = {1: iss text, 6: iat int, 4: exp int,          (CWT, RFC 8392)
+//                "p": person_ref text, "c": colour uint,       (private claims:
+//                "n": name_masked text, "t": id_tail text}      one-letter text keys,
+//                                                                 2 bytes each vs 3 for -260..)
+//   colour    = 0 green, 1 gray, 2 yellow, 3 red (= Color's values).
+// ParseToken accepts exactly this: every claim present once, no unknown keys,
+// an empty unprotected map, valid UTF-8, no trailing bytes. A new format gets a
+// new prefix. nlohmann/json is not used: its CBOR reader rejects integer keys.
+// A typical token is about 240 characters: QR version 10-M in alphanumeric mode.
 #pragma once
 
 #include <cstdint>
