@@ -1,0 +1,114 @@
+// Calendar dates and instants (shared/dates.h).
+#include "shared/dates.h"
+
+#include <catch2/catch.hpp>
+
+using ankang::Date;
+using ankang::Instant;
+
+TEST_CASE("leap years follow the Gregorian rules", "[dates]") {
+  CHECK(ankang::IsValidDate(2024, 2, 29));
+  CHECK(ankang::IsValidDate(2000, 2, 29));
+  CHECK_FALSE(ankang::IsValidDate(1900, 2, 29));
+  CHECK_FALSE(ankang::IsValidDate(2023, 2, 29));
+  CHECK_FALSE(ankang::IsValidDate(2100, 2, 29));
+  CHECK(ankang::IsValidDate(2023, 2, 28));
+  CHECK_FALSE(ankang::IsValidDate(2024, 4, 31));
+  CHECK(ankang::IsValidDate(2024, 12, 31));
+  CHECK_FALSE(ankang::IsValidDate(2024, 13, 1));
+  CHECK_FALSE(ankang::IsValidDate(2024, 0, 1));
+  CHECK_FALSE(ankang::IsValidDate(2024, 1, 0));
+}
+
+TEST_CASE("day numbers count from 1970-01-01 and round-trip", "[dates]") {
+  CHECK(ankang::DaysFromCivil(Date{1970, 1, 1}) == 0);
+  CHECK(ankang::DaysFromCivil(Date{2000, 3, 1}) == 11017);
+  CHECK(ankang::DaysFromCivil(Date{1900, 1, 1}) == -25567);
+  CHECK(ankang::CivilFromDays(-1) == Date{1969, 12, 31});
+  CHECK(ankang::CivilFromDays(11016) == Date{2000, 2, 29});
+  for (int64_t d = -800000; d <= 800000; d += 997) {
+    REQUIRE(ankang::DaysFromCivil(ankang::CivilFromDays(d)) == d);
+  }
+  CHECK(ankang::DaysBetween(Date{2024, 2, 28}, Date{2024, 3, 1}) == 2);
+  CHECK(ankang::DaysBetween(Date{2023, 2, 28}, Date{2023, 3, 1}) == 1);
+  CHECK(ankang::DaysBetween(Date{2024, 3, 15}, Date{2024, 3, 1}) == -14);
+  CHECK(ankang::AddDays(Date{2023, 12, 25}, 14) == Date{2024, 1, 8});
+  CHECK(ankang::AddDays(Date{2024, 3, 1}, -1) == Date{2024, 2, 29});
+}
+
+TEST_CASE("ParseDate is strict YYYY-MM-DD", "[dates]") {
+  auto d = ankang::ParseDate("2024-02-29");
+  REQUIRE(d);
+  CHECK(*d == Date{2024, 2, 29});
+  CHECK_FALSE(ankang::ParseDate("2023-02-29"));
+  CHECK_FALSE(ankang::ParseDate("2024-2-29"));
+  CHECK_FALSE(ankang::ParseDate("2024/02/29"));
+  CHECK_FALSE(ankang::ParseDate("2024-02-29 "));
+  CHECK_FALSE(ankang::ParseDate(" 2024-02-29"));
+  CHECK_FALSE(ankang::ParseDate("2024-02-2x"));
+  CHECK_FALSE(ankang::ParseDate(""));
+  CHECK_FALSE(ankang::ParseDate("0000-01-01"));
+  CHECK(ankang::FormatDate(Date{2024, 3, 5}) == "2024-03-05");
+  CHECK(ankang::FormatDate(Date{987, 1, 2}) == "0987-01-02");
+}
+
+TEST_CASE("ParseInstant keeps the offset and computes Unix seconds", "[dates]") {
+  auto t = ankang::ParseInstant("2024-03-15T08:00:00+08:00");
+  REQUIRE(t);
+  CHECK(t->unix_seconds == 1710460800);
+  CHECK(t->offset_minutes == 480);
+
+  auto z = ankang::ParseInstant("2024-03-15T00:00:00Z");
+  REQUIRE(z);
+  CHECK(z->unix_seconds == 1710460800);
+  CHECK(z->offset_minutes == 0);
+
+  auto neg = ankang::ParseInstant("2024-02-29T23:30:00-05:30");
+  REQUIRE(neg);
+  CHECK(neg->unix_seconds == 1709269200);
+  CHECK(neg->offset_minutes == -330);
+
+  auto frac = ankang::ParseInstant("2024-03-15T08:00:00.123+08:00");
+  REQUIRE(frac);
+  CHECK(frac->unix_seconds == 1710460800);
+
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:00:00"));  // no offset
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T24:00:00Z"));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:60:00Z"));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:00:00+0800"));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:00:00+15:00"));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:00:00Zjunk"));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15T08:00:00.+08:00"));
+  CHECK_FALSE(ankang::ParseInstant("2024-02-30T08:00:00+08:00"));
+  CHECK_FALSE(ankang::ParseInstant(""));
+  CHECK_FALSE(ankang::ParseInstant("2024-03-15"));
+}
+
+TEST_CASE("FormatInstant round-trips in the instant's own offset", "[dates]") {
+  for (const char* s :
+       {"2024-03-15T08:00:00+08:00", "2024-02-29T23:30:00-05:30", "1969-12-31T23:59:59+00:00",
+        "2026-11-21T08:00:00+08:00", "2000-01-01T00:00:00+14:00"}) {
+    auto t = ankang::ParseInstant(s);
+    REQUIRE(t);
+    CHECK(ankang::FormatInstant(*t) == s);
+  }
+  auto z = ankang::ParseInstant("2024-03-15T00:00:00Z");
+  REQUIRE(z);
+  CHECK(ankang::FormatInstant(*z) == "2024-03-15T00:00:00+00:00");
+  // The same moment shown in China Standard Time.
+  CHECK(ankang::FormatInstant(Instant{z->unix_seconds, 480}) == "2024-03-15T08:00:00+08:00");
+  CHECK(ankang::FormatLocalTime(Instant{z->unix_seconds, 480}) == "08:00");
+}
+
+TEST_CASE("LocalDate counts days in the instant's offset", "[dates]") {
+  auto t = ankang::ParseInstant("2024-03-14T20:00:00Z");
+  REQUIRE(t);
+  CHECK(ankang::LocalDate(Instant{t->unix_seconds, 0}) == Date{2024, 3, 14});
+  CHECK(ankang::LocalDate(Instant{t->unix_seconds, 480}) == Date{2024, 3, 15});
+  CHECK(ankang::LocalDate(Instant{-1, 0}) == Date{1969, 12, 31});
+
+  Instant at = ankang::AtLocalTime(Date{2024, 3, 15}, 18, 0, 480);
+  CHECK(ankang::FormatInstant(at) == "2024-03-15T18:00:00+08:00");
+  CHECK(at.unix_seconds == 1710460800 + 10 * 3600);
+  CHECK(ankang::LocalDate(at) == Date{2024, 3, 15});
+}
