@@ -15,7 +15,8 @@
 //   "health": {"hold": "none|yellow|red", "streak": n},  // replay of self-reports
 //   "authority": {"case_status": "none|confirmed|...", "case_since": date|null,
 //                 "case_days": n|null},
-//   "review": {"required": bool, "state": "none|pending|approved|rejected|auto_issued"},
+//   "review": {"required": bool, "state": "none|pending|approved|rejected|auto_issued",
+//              "deadline": ISO (when a review is pending or was auto-issued)},
 //   "params": <rule set params>
 // }
 #pragma once
@@ -45,7 +46,7 @@ struct AuthorityView {
 };
 
 struct FactsInput {
-  Json declaration;             // normalised declaration (ValidateDeclaration output)
+  Json declaration;  // normalised declaration (ValidateDeclaration output)
   Instant declared_at;
   std::vector<Report> reports;  // declaration and check-ins, oldest first
   AuthorityView authority;
@@ -60,7 +61,17 @@ std::string RiskOf(const std::map<std::string, std::string>& areas, const std::s
 // True when a report is abnormal: temperature >= 37.3 or any symptom.
 bool IsAbnormal(const Report& r);
 
+// When an undecided review is settled by the system (SPEC §3): 18:00 local
+// time (in the submission's offset) on the day after `submitted`.
+Instant ReviewDeadline(const Instant& submitted);
+
 // REQUIRES: rule_set passed CheckRuleSet (its "params" are read for thresholds).
+// A "pending" review whose deadline has passed (now >= deadline) is reported
+// as "auto_issued". Health replay: an abnormal report sets hold none->yellow,
+// yellow/red->red and streak 0; a normal check-in counts once per local day
+// (not on a day with an abnormal report), restarts the streak at 1 after a
+// missed day, and clears the hold at params.*_clear_streak; a normal
+// declaration leaves hold and streak unchanged.
 Json BuildFacts(const FactsInput& in, const Json& rule_set);
 
 }  // namespace ankang

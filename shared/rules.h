@@ -66,12 +66,14 @@ struct Verdict {
   std::string rules_version;     // "<id>@<version>"
 };
 
-// REQUIRES: CheckRuleSet(rule_set) is empty.
+// REQUIRES: CheckRuleSet(rule_set) is empty. The rules see facts.params set
+// to the rule set's own "params" (so rules may read e.g. params.red_clear_streak).
 Verdict Evaluate(const Json& rule_set, const Json& facts);
 
 // CODE fields of SPEC §5 without issued_at / qr:
 // {"color","reasons":[{"rule","zh","en"}],"advice":{"zh","en"},"valid_until","streak",
-//  "next_step":{"zh","en"},"rules_version"}
+//  "next_step":{"zh","en"},"rules_version"}. Each reason also carries its rule's
+// "color" and "advice":{"zh","en"}; next_step has empty strings when there is none.
 Json ToJson(const Verdict& v);
 
 }  // namespace ankang
