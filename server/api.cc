@@ -1,0 +1,69 @@
+#include "server/api.h"
+
+namespace ankang::server {
+
+int HttpCode(Status s) {
+  switch (s) {
+    case Status::kOk:
+      return 200;
+    case Status::kCreated:
+      return 201;
+    case Status::kAccepted:
+      return 202;
+    case Status::kNoContent:
+      return 204;
+    case Status::kBadRequest:
+      return 400;
+    case Status::kUnauthorized:
+      return 401;
+    case Status::kForbidden:
+      return 403;
+    case Status::kNotFound:
+      return 404;
+    case Status::kMethodNotAllowed:
+      return 405;
+    case Status::kConflict:
+      return 409;
+    case Status::kTooLarge:
+      return 413;
+    case Status::kUnprocessable:
+      return 422;
+    case Status::kRateLimited:
+      return 429;
+    case Status::kInternal:
+      return 500;
+    case Status::kUnavailable:
+      return 503;
+  }
+  return 500;
+}
+
+Response JsonResponse(Status s, const Json& body) {
+  Response r;
+  r.status = s;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+Response ErrorResponse(Status s, const std::string& code, const std::string& message) {
+  return JsonResponse(s, Json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+Response FieldErrors(const Json& errors) {
+  return JsonResponse(Status::kUnprocessable, Json{{"errors", errors}});
+}
+
+std::optional<Json> ParseJsonObject(const Request& req, Response* error) {
+  Json j = Json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) {
+    *error = ErrorResponse(Status::kBadRequest, "bad_json", "The body is not valid JSON.");
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    *error = ErrorResponse(Status::kBadRequest, "bad_json", "The body must be a JSON object.");
+    return std::nullopt;
+  }
+  return j;
+}
+
+}  // namespace ankang::server

@@ -1,0 +1,87 @@
+// The server's own request / response values, independent of Pistache, so
+// handlers are plain functions (testable without a socket). Errors carry a
+// Status; HttpCode() is the one place where a Status becomes an HTTP code.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shared/json.h"
+
+namespace ankang::server {
+
+enum class Status {
+  kOk,
+  kCreated,
+  kAccepted,
+  kNoContent,
+  kBadRequest,    // malformed JSON, wrong shape
+  kUnauthorized,  // no or bad credentials
+  kForbidden,     // authenticated, role not allowed
+  kNotFound,      // unknown path or not yours
+  kMethodNotAllowed,
+  kConflict,  // state forbids it (second check-in of a day, locked field, limits)
+  kTooLarge,
+  kUnprocessable,  // field errors
+  kRateLimited,
+  kInternal,
+  kUnavailable,
+};
+
+// The single Status -> HTTP status code mapping.
+int HttpCode(Status s);
+
+// Who is calling (filled from the bearer token before the handler runs).
+struct Caller {
+  std::string kind;        // "" (anonymous), "resident" or "staff"
+  std::string subject_id;  // account id or staff id
+  std::string role;        // "resident", "verifier", "issuer", "venue", "admin"
+  std::string username;    // staff only
+  std::string token_hash;
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> params;   // from the route pattern, e.g. {"id": "..."}
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string ip;
+  Caller caller;
+
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
+  std::string Param(const std::string& name) const {
+    auto it = params.find(name);
+    return it == params.end() ? "" : it->second;
+  }
+  std::string Query(const std::string& name) const {
+    auto it = query.find(name);
+    return it == query.end() ? "" : it->second;
+  }
+};
+
+struct Response {
+  Status status = Status::kOk;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// JSON answers.
+Response JsonResponse(Status s, const Json& body);
+// {"error":{"code","message"}}.
+Response ErrorResponse(Status s, const std::string& code, const std::string& message);
+// 422 {"errors":[...]} from a list already in JSON.
+Response FieldErrors(const Json& errors);
+
+// Parses the body as a JSON object; on failure *error is a 400 answer.
+std::optional<Json> ParseJsonObject(const Request& req, Response* error);
+
+}  // namespace ankang::server

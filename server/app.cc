@@ -1,0 +1,183 @@
+#include "server/app.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "server/storage.h"
+
+namespace ankang::server {
+namespace {
+
+constexpr int64_t kAuthorityCacheSeconds = 2;
+
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// Resolves the bearer token into a Caller; false when absent or invalid.
+bool Authenticate(App& app, Request* req) {
+  const std::string h = req->Header("authorization");
+  const std::string prefix = "Bearer ";
+  if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return false;
+  const std::string token = h.substr(prefix.size());
+  if (token.size() > 200) return false;
+  const std::string hash = Sha256Hex(token);
+  auto s = app.db->GetSession(hash);
+  if (!s || s->expires_at <= app.Now()) return false;
+  Caller c;
+  c.kind = s->kind;
+  c.subject_id = s->subject_id;
+  c.role = s->role;
+  c.token_hash = hash;
+  if (s->kind == "staff") {
+    auto st = app.db->GetStaff(s->subject_id);
+    if (!st || st->disabled || st->role != s->role) return false;
+    c.username = st->username;
+  }
+  req->caller = c;
+  return true;
+}
+
+bool RoleAllowed(const std::vector<std::string>& roles, const std::string& role) {
+  for (const auto& r : roles) {
+    if (r == "*" || r == role) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void AuthorityCache::LoadLocked(Storage& db, int64_t now) {
+  if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < kAuthorityCacheSeconds) return;
+  risk_ = db.RiskAreas();
+  review_ = db.ReviewRegions();
+  loaded_at_ = now;
+}
+
+std::map<std::string, std::string> AuthorityCache::RiskAreas(Storage& db, int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  LoadLocked(db, now);
+  return risk_;
+}
+
+std::vector<std::string> AuthorityCache::ReviewRegions(Storage& db, int64_t now) {
+  std::lock_guard<std::mutex> l(mu_);
+  LoadLocked(db, now);
+  return review_;
+}
+
+void AuthorityCache::Invalidate() {
+  std::lock_guard<std::mutex> l(mu_);
+  loaded_at_ = -1;
+}
+
+Response App::Handle(Request req) {
+  std::string route_name = "unmatched";
+  Response resp;
+  try {
+    Router::Match m = router.Find(req.method, req.path);
+    if (m.route == nullptr && m.allowed.empty()) {
+      resp = ErrorResponse(Status::kNotFound, "not_found", "No such API path.");
+    } else if (m.route == nullptr) {
+      route_name = "method_not_allowed";
+      resp = ErrorResponse(Status::kMethodNotAllowed, "method_not_allowed",
+                           "Method " + req.method + " is not allowed here.");
+      resp.headers.emplace_back("Allow", Join(m.allowed, ", "));
+    } else {
+      route_name = m.route->pattern;
+      req.params = std::move(m.params);
+      const auto& roles = m.route->roles;
+      if (!roles.empty() && !Authenticate(*this, &req)) {
+        resp = ErrorResponse(Status::kUnauthorized, "unauthorized",
+                             "Log in first (Authorization: Bearer <token>).");
+        resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+      } else if (!roles.empty() && !RoleAllowed(roles, req.caller.role)) {
+        resp = ErrorResponse(Status::kForbidden, "forbidden",
+                             "Your role (" + req.caller.role + ") may not do this.");
+      } else {
+        resp = m.route->handler(*this, req);
+      }
+    }
+  } catch (const std::exception& e) {
+    // The exception's text goes to the log (it never holds personal data:
+    // values are bound, not formatted into SQL), never to the client.
+    std::fprintf(stderr, "internal error on %s %s: %s\n", req.method.c_str(), route_name.c_str(),
+                 e.what());
+    resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
+  } catch (...) {
+    std::fprintf(stderr, "internal error on %s %s\n", req.method.c_str(), route_name.c_str());
+    resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
+  }
+  metrics.CountRequest(req.method, route_name, HttpCode(resp.status));
+  return resp;
+}
+
+void App::Audit(const Caller& who, const std::string& action, const std::string& target,
+                const Json& detail) {
+  AuditRow a;
+  a.id = RandomId();
+  a.at = Now();
+  if (who.kind == "staff") {
+    a.actor = "staff:" + who.username;
+  } else if (who.kind == "resident") {
+    a.actor = "account:" + who.subject_id;
+  } else {
+    a.actor = "system";
+  }
+  a.action = action;
+  a.target = target;
+  a.detail = detail.dump();
+  db->AddAudit(a);
+}
+
+void RegisterAllRoutes(App& app) {
+  RegisterPublicRoutes(app);
+  RegisterAuthRoutes(app);
+  RegisterResidentRoutes(app);
+  RegisterVerifyRoutes(app);
+  RegisterAdminRoutes(app);
+  RegisterReviewRoutes(app);
+}
+
+std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys) {
+  auto app = std::make_unique<App>();
+  app->opts = opts;
+  app->db = std::move(db);
+  if (opts.dev) {
+    auto dc = std::make_unique<DevClock>();
+    app->dev_clock = dc.get();
+    app->clock = std::move(dc);
+  } else {
+    app->clock = std::make_unique<SystemClock>();
+  }
+  std::string error;
+  if (!LoadRules(opts.rules, &app->rules, &error)) throw std::runtime_error(error);
+  app->data_keys = std::move(keys.data);
+  app->signing = keys.signing;
+  for (const SigningKey& k : app->signing.Published(app->Now())) {
+    app->db->PutKeyMeta(
+        KeyMetaRow{k.kid, Base64UrlEncode(k.public_key), k.not_before, k.not_after});
+  }
+  app->otp = MakeOtpSender(opts.otp_webhook);
+  RegisterAllRoutes(*app);
+  if (opts.dev) {
+    for (const char* role : {"admin", "verifier", "issuer", "venue"}) {
+      if (app->db->FindStaffByUsername(role)) continue;
+      StaffRow s;
+      s.id = RandomId();
+      s.username = role;
+      s.role = role;
+      s.password_hash = HashPassword(opts.dev_password);
+      s.created_at = app->Now();
+      app->db->CreateStaff(s);
+    }
+  }
+  return app;
+}
+
+}  // namespace ankang::server

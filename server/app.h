@@ -1,0 +1,81 @@
+// The application: options, storage, keys, clock, rules and the route table,
+// plus Handle(), which turns a Request into a Response (authentication, role
+// checks, 404/405, catch-all, metrics). The Pistache layer only translates.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "server/api.h"
+#include "server/clock.h"
+#include "server/crypto.h"
+#include "server/metrics.h"
+#include "server/options.h"
+#include "server/otp_sender.h"
+#include "server/router.h"
+#include "server/rulesets.h"
+#include "server/storage.h"
+#include "shared/dates.h"
+
+namespace ankang::server {
+
+// Risk areas and review regions change rarely and are read on every code;
+// cached here and refreshed when written through this process (and every few
+// seconds, for other processes sharing a database).
+class AuthorityCache {
+ public:
+  std::map<std::string, std::string> RiskAreas(Storage& db, int64_t now);
+  std::vector<std::string> ReviewRegions(Storage& db, int64_t now);
+  void Invalidate();
+
+ private:
+  std::mutex mu_;
+  int64_t loaded_at_ = -1;
+  std::map<std::string, std::string> risk_;
+  std::vector<std::string> review_;
+  void LoadLocked(Storage& db, int64_t now);
+};
+
+struct App {
+  Options opts;
+  std::unique_ptr<Storage> db;
+  std::unique_ptr<Clock> clock;
+  DevClock* dev_clock = nullptr;  // set only with --dev
+  DataKeys data_keys;
+  SigningKeys signing;
+  ActiveRules rules;
+  std::unique_ptr<OtpSender> otp;
+  Metrics metrics;
+  Router router;
+  AuthorityCache authority;
+
+  int64_t Now() const { return clock->Now(); }
+  Instant NowInstant() const { return Instant{Now(), opts.tz_offset_minutes}; }
+  Date Today() const { return LocalDate(NowInstant()); }
+  std::string Iso(int64_t unix_seconds) const {
+    return FormatInstant(Instant{unix_seconds, opts.tz_offset_minutes});
+  }
+
+  // Routing, authentication, roles, errors: the whole API.
+  Response Handle(Request req);
+  // Audit log entry (ids only, never personal data).
+  void Audit(const Caller& who, const std::string& action, const std::string& target,
+             const Json& detail = Json::object());
+};
+
+// Registers every API route (one function per area, see routes_*.cc).
+void RegisterPublicRoutes(App& app);
+void RegisterAuthRoutes(App& app);
+void RegisterResidentRoutes(App& app);
+void RegisterVerifyRoutes(App& app);
+void RegisterAdminRoutes(App& app);
+void RegisterReviewRoutes(App& app);
+void RegisterAllRoutes(App& app);
+
+// Builds an App for opts with the given storage and keys (used by main and by
+// server_tests). Creates the --dev staff accounts when opts.dev.
+// Throws std::runtime_error on a bad rule set.
+std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys);
+
+}  // namespace ankang::server

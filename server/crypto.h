@@ -1,0 +1,112 @@
+// Cryptography for the server, all of it libsodium: random ids and bearer
+// tokens, SHA-256, keyed hashes (HMAC) for look-ups of ID and phone numbers,
+// AEAD encryption of personal data at rest, Argon2id staff passwords, and the
+// Ed25519 signing keys of the health code (kept in the data folder, mode 0600).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/token.h"
+
+namespace ankang::server {
+
+// Calls sodium_init(); throws std::runtime_error if it fails. Idempotent.
+void InitCrypto();
+
+// n random bytes, base64url (no padding).
+std::string RandomId(size_t n_bytes = 12);
+// 6 decimal digits, uniformly random.
+std::string RandomDigits(int n);
+// Lower-case hex SHA-256.
+std::string Sha256Hex(std::string_view data);
+Bytes Sha256(std::string_view data);
+// Constant-time string equality (same length required for equality).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// Argon2id (crypto_pwhash_str). Throws on out-of-memory.
+std::string HashPassword(std::string_view password);
+bool CheckPassword(const std::string& hash, std::string_view password);
+
+// Symmetric keys for personal data: AEAD (XChaCha20-Poly1305) and HMAC
+// (crypto_auth, HMAC-SHA512-256).
+class DataKeys {
+ public:
+  DataKeys() = default;
+  DataKeys(Bytes aead_key, Bytes hmac_key);
+  // Random keys (tests, :memory:).
+  static DataKeys Random();
+
+  // base64url(nonce || ciphertext); `context` is bound as associated data, so a
+  // value cannot be moved to another column.
+  std::string Encrypt(std::string_view context, std::string_view plaintext) const;
+  // nullopt when the text is not ours or was tampered with.
+  std::optional<std::string> Decrypt(std::string_view context, std::string_view sealed) const;
+  // base64url HMAC of context + NUL + value.
+  std::string Hmac(std::string_view context, std::string_view value) const;
+
+ private:
+  Bytes aead_key_;
+  Bytes hmac_key_;
+};
+
+struct SigningKey {
+  std::string kid;   // base64url of the first 8 bytes of SHA-256(public key)
+  Bytes public_key;  // 32 bytes
+  Bytes secret_key;  // 64 bytes (libsodium layout); empty for verify-only keys
+  int64_t not_before = 0;
+  int64_t not_after = 0;  // 0 = open-ended (the active key)
+};
+
+// Kid of an Ed25519 public key.
+std::string KidOf(const Bytes& public_key);
+
+// The Ed25519 keys: one active signing key plus retired keys kept for
+// verification until the tokens they signed have expired. Thread-safe.
+class SigningKeys {
+ public:
+  // A fresh key set with one new key (tests).
+  static SigningKeys Generate(int64_t now);
+
+  std::string ActiveKid() const;
+  // A signed token ("AK1:...") for the claims, with the active key.
+  std::string Sign(const CodeClaims& claims) const;
+  // Key by kid, if known and not past not_after at `now`.
+  std::optional<SigningKey> Find(const std::string& kid, int64_t now) const;
+  // Public keys still valid at `now` (not_after == 0 or > now), newest first.
+  std::vector<SigningKey> Published(int64_t now) const;
+  // Makes a new active key; the old active key gets not_after = now + keep_seconds.
+  SigningKey Rotate(int64_t now, int64_t keep_seconds);
+
+  // JSON text of the whole set (secret keys included) and back.
+  std::string Serialize() const;
+  static std::optional<SigningKeys> Parse(const std::string& text);
+
+  SigningKeys() = default;
+  SigningKeys(const SigningKeys& o);
+  SigningKeys& operator=(const SigningKeys& o);
+
+ private:
+  static SigningKey NewKey(int64_t now);
+  mutable std::mutex mu_;
+  std::vector<SigningKey> keys_;  // oldest first; the last is active
+};
+
+// The key files of a data folder: data.key (AEAD), hmac.key, signing-keys.json.
+// Created on first use with mode 0600 (the folder 0700).
+struct KeyFiles {
+  DataKeys data;
+  SigningKeys signing;
+};
+// Loads or creates the keys in dir. Throws std::runtime_error on I/O errors.
+KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now);
+// Rotates the signing key in dir and saves it; returns the new key.
+SigningKey RotateKeyFile(const std::string& dir, int64_t now, int64_t keep_seconds);
+// Writes the signing key set to dir atomically (mode 0600).
+void SaveSigningKeys(const std::string& dir, const SigningKeys& keys);
+
+}  // namespace ankang::server

@@ -1,0 +1,229 @@
+#include "server/http_server.h"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/peer.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "server/static_files.h"
+
+namespace ankang::server {
+namespace {
+
+using namespace Pistache;
+
+constexpr const char* kCsp =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+// Pistache 0.0.5 writes only typed headers; this one carries any name.
+class NamedHeader : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override {
+    uint64_t h = 14695981039346656037ull;  // FNV-1a of the name; never a registered type
+    for (char c : name_) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h;
+  }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+void AddHeader(Http::ResponseWriter& w, const std::string& name, const std::string& value) {
+  w.headers().add(std::make_shared<NamedHeader>(name, value));
+}
+
+bool IsApiPath(const std::string& p) {
+  return p.rfind("/api/", 0) == 0 || p == "/api" || p == "/healthz" || p == "/metrics";
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Pistache's own error answers are plain text; ours are JSON.
+void SendJsonError(Http::ResponseWriter& w, Http::Code code, const std::string& err,
+                   const std::string& message) {
+  Json body = {{"error", {{"code", err}, {"message", message}}}};
+  AddHeader(w, "X-Content-Type-Options", "nosniff");
+  w.send(code, body.dump(), MIME(Application, Json));
+}
+
+class ApiHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(ApiHandler)
+  explicit ApiHandler(App* app) : app_(app) {}
+
+  // As Pistache's Http::Handler::onInput (0.0.5), but its error answers
+  // (request too large, malformed request) are JSON, and an oversize request
+  // closes the connection instead of parsing the rest of its body as requests.
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto parser = getParser(peer);
+    auto& request = parser->request;
+    try {
+      if (!parser->feed(buffer, len)) {
+        parser->reset();
+        Http::ResponseWriter w(request.version(), transport(), this, peer);
+        w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+        SendJsonError(w, Http::Code::Request_Entity_Too_Large, "too_large",
+                      "The request is larger than the limit.");
+        app_->metrics.CountRequest("?", "too_large", 413);
+        return;
+      }
+      auto state = parser->parse();
+      if (state == Http::Private::State::Done) {
+        Http::ResponseWriter w(request.version(), transport(), this, peer);
+        request.copyAddress(peer->address());
+        auto connection = request.headers().tryGet<Http::Header::Connection>();
+        w.headers().add<Http::Header::Connection>(connection ? connection->control()
+                                                             : Http::ConnectionControl::Close);
+        peer->setIdle(false);
+        onRequest(request, std::move(w));
+        parser->reset();
+      }
+    } catch (const Http::HttpError& e) {
+      Http::ResponseWriter w(request.version(), transport(), this, peer);
+      SendJsonError(w, static_cast<Http::Code>(e.code()), "bad_request", "Malformed request.");
+      parser->reset();
+    } catch (...) {
+      Http::ResponseWriter w(request.version(), transport(), this, peer);
+      SendJsonError(w, Http::Code::Internal_Server_Error, "internal", "Internal error.");
+      parser->reset();
+    }
+  }
+
+  void onRequest(const Http::Request& preq, Http::ResponseWriter w) override {
+    const auto start = std::chrono::steady_clock::now();
+    Response resp;
+    Request req;
+    try {
+      req.method = Http::methodString(preq.method());
+      req.path = preq.resource();
+      for (auto it = preq.query().parameters_begin(); it != preq.query().parameters_end(); ++it) {
+        req.query[it->first] = it->second;
+      }
+      for (const auto& h : preq.headers().list()) {
+        std::ostringstream os;
+        h->write(os);
+        req.headers[Lower(h->name())] = os.str();
+      }
+      for (const auto& [name, raw] : preq.headers().rawList()) {
+        req.headers[Lower(raw.name())] = raw.value();
+      }
+      req.body = preq.body();
+      req.ip = preq.address().host();
+      resp = Dispatch(*app_, std::move(req));
+    } catch (...) {
+      resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
+    }
+    try {
+      for (const auto& [name, value] : resp.headers) {
+        AddHeader(w, name, value);
+      }
+      const int code = HttpCode(resp.status);
+      if (preq.method() == Http::Method::Head) resp.body.clear();
+      w.send(static_cast<Http::Code>(code), resp.body,
+             Http::Mime::MediaType::fromString(resp.content_type));
+      if (!app_->opts.quiet) {
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        std::printf("%s %s %d %.1fms\n", Http::methodString(preq.method()),
+                    RouteLabel(preq.resource()).c_str(), code, ms);
+      }
+    } catch (...) {
+      // The peer went away; nothing to answer.
+    }
+  }
+
+ private:
+  // The access log shows API route patterns (no ids) and static paths.
+  std::string RouteLabel(const std::string& path) {
+    if (!IsApiPath(path)) return path.size() > 80 ? path.substr(0, 80) : path;
+    Router::Match m = app_->router.Find("GET", path);
+    for (const char* meth : {"POST", "PUT", "PATCH", "DELETE"}) {
+      if (m.route == nullptr) m = app_->router.Find(meth, path);
+    }
+    return m.route ? m.route->pattern : "(unknown api path)";
+  }
+
+  App* app_;
+};
+
+}  // namespace
+
+Response Dispatch(App& app, Request req) {
+  Response resp;
+  if (req.body.size() > app.opts.max_body_bytes) {
+    resp = ErrorResponse(
+        Status::kTooLarge, "too_large",
+        "The body is larger than " + std::to_string(app.opts.max_body_bytes) + " bytes.");
+  } else if (IsApiPath(req.path)) {
+    resp = app.Handle(std::move(req));
+    bool has_cache = false;
+    for (const auto& h : resp.headers) has_cache = has_cache || h.first == "Cache-Control";
+    if (!has_cache) resp.headers.emplace_back("Cache-Control", "no-store");
+  } else if (req.method != "GET" && req.method != "HEAD") {
+    resp = ErrorResponse(Status::kMethodNotAllowed, "method_not_allowed",
+                         "Only GET and HEAD for pages.");
+    resp.headers.emplace_back("Allow", "GET, HEAD");
+  } else {
+    resp = ServeStatic(app.opts.web, req.path);
+  }
+  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  resp.headers.emplace_back("Referrer-Policy", "no-referrer");
+  resp.headers.emplace_back("Content-Security-Policy", kCsp);
+  resp.headers.emplace_back("X-Frame-Options", "DENY");
+  return resp;
+}
+
+int RunHttpServer(App& app) {
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Address addr(app.opts.host, Port(static_cast<uint16_t>(app.opts.port)));
+  Http::Endpoint endpoint(addr);
+  auto opts = Http::Endpoint::options()
+                  .threads(app.opts.threads)
+                  .flags(Tcp::Options::ReuseAddr)
+                  .maxRequestSize(app.opts.max_body_bytes + 16 * 1024)
+                  .maxResponseSize(4 * 1024 * 1024)
+                  .headerTimeout(std::chrono::seconds(10))
+                  .bodyTimeout(std::chrono::seconds(30))
+                  .keepaliveTimeout(std::chrono::seconds(60));
+  endpoint.init(opts);
+  endpoint.setHandler(Http::make_handler<ApiHandler>(&app));
+  endpoint.serveThreaded();
+  std::printf("ankang-server listening on http://%s:%u/ (web %s, rules %s%s)\n",
+              app.opts.host.c_str(),
+              static_cast<unsigned>(static_cast<uint16_t>(endpoint.getPort())),
+              app.opts.web.c_str(), app.rules.name.c_str(), app.opts.dev ? ", --dev" : "");
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  std::printf("ankang-server: signal %d, shutting down\n", sig);
+  endpoint.shutdown();
+  return 0;
+}
+
+}  // namespace ankang::server

@@ -1,0 +1,121 @@
+// ankang-server: flags and subcommands (see --help), then the HTTP server.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "server/app.h"
+#include "server/crypto.h"
+#include "server/http_server.h"
+#include "server/options.h"
+#include "server/storage_sqlite.h"
+
+using namespace ankang::server;
+
+namespace {
+
+std::unique_ptr<Storage> OpenStorage(const Options& o) {
+  ::mkdir(o.data.c_str(), 0700);
+  return OpenSqliteStorage(o.data + "/ankang.db");
+}
+
+int StaffAdd(const Options& o) {
+  std::string password;
+  if (isatty(STDIN_FILENO)) std::fprintf(stderr, "password for %s: ", o.staff_username.c_str());
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.size() < 8) {
+    std::fprintf(stderr, "the password must have at least 8 characters\n");
+    return 2;
+  }
+  auto db = OpenStorage(o);
+  StaffRow s;
+  s.id = RandomId();
+  s.username = o.staff_username;
+  s.role = o.staff_role;
+  s.password_hash = HashPassword(password);
+  s.created_at = SystemClock().Now();
+  if (!db->CreateStaff(s)) {
+    std::fprintf(stderr, "staff account %s exists already\n", o.staff_username.c_str());
+    return 1;
+  }
+  db->AddAudit(AuditRow{RandomId(), s.created_at, "cli", "staff.create", s.id,
+                        ankang::Json{{"role", s.role}}.dump()});
+  std::printf("staff account %s (%s) created\n", s.username.c_str(), s.role.c_str());
+  return 0;
+}
+
+int KeysRotate(const Options& o) {
+  const int64_t now = SystemClock().Now();
+  SigningKey k = RotateKeyFile(o.data, now, o.paper_days * 86400 + 3600);
+  auto db = OpenStorage(o);
+  db->PutKeyMeta(KeyMetaRow{k.kid, ankang::Base64UrlEncode(k.public_key), k.not_before, 0});
+  db->AddAudit(AuditRow{RandomId(), now, "cli", "keys.rotate", k.kid, "{}"});
+  std::printf(
+      "new signing key %s; restart the server to sign with it (old tokens stay "
+      "verifiable until they expire)\n",
+      k.kid.c_str());
+  return 0;
+}
+
+int Purge(const Options& o) {
+  const int64_t now = SystemClock().Now();
+  auto db = OpenStorage(o);
+  int64_t n = db->PurgeBefore(now - static_cast<int64_t>(o.purge_older_than_days) * 86400);
+  db->AddAudit(
+      AuditRow{RandomId(), now, "cli", "purge", "",
+               ankang::Json{{"older_than_days", o.purge_older_than_days}, {"rows", n}}.dump()});
+  std::printf("purged %lld rows older than %d days\n", static_cast<long long>(n),
+              o.purge_older_than_days);
+  return 0;
+}
+
+int Wipe(const Options& o) {
+  auto db = OpenStorage(o);
+  db->WipeAll();
+  std::printf("all personal data deleted from %s/ankang.db\n", o.data.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  Options o;
+  std::string error;
+  if (!ParseOptions(argc, argv, &o, &error)) {
+    std::fprintf(stderr, "ankang-server: %s\n", error.c_str());
+    return 2;
+  }
+  if (o.command == "help") {
+    std::fputs(HelpText().c_str(), stdout);
+    return 0;
+  }
+  if (!o.db.empty()) {
+    std::fprintf(stderr,
+                 "ankang-server: --db (PostgreSQL) is not available in this build; "
+                 "use --data for SQLite\n");
+    return 2;
+  }
+  try {
+    InitCrypto();
+    if (o.command == "staff-add") return StaffAdd(o);
+    if (o.command == "keys-rotate") return KeysRotate(o);
+    if (o.command == "purge") return Purge(o);
+    if (o.command == "wipe") return Wipe(o);
+    auto db = OpenStorage(o);
+    KeyFiles keys = LoadOrCreateKeys(o.data, SystemClock().Now());
+    auto app = MakeApp(o, std::move(db), std::move(keys));
+    if (o.dev) {
+      std::printf(
+          "ankang-server: --dev (local trial): staff admin, verifier, issuer, venue "
+          "with the --dev-password; one-time codes in answers; movable clock\n");
+    }
+    return RunHttpServer(*app);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ankang-server: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,203 @@
+#include "server/options.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+namespace ankang::server {
+namespace {
+
+bool IsDir(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool ToInt(const std::string& s, long long lo, long long hi, long long* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (*end != '\0' || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool ParseTzOffset(const std::string& s, int* minutes) {
+  if (s == "Z" || s == "UTC") {
+    *minutes = 0;
+    return true;
+  }
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return false;
+  for (int i : {1, 2, 4, 5}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  int h = (s[1] - '0') * 10 + (s[2] - '0');
+  int m = (s[4] - '0') * 10 + (s[5] - '0');
+  if (h > 14 || m > 59) return false;
+  *minutes = (s[0] == '-' ? -1 : 1) * (h * 60 + m);
+  return true;
+}
+
+std::string HelpText() {
+  return R"(ankang-server: health declaration and health code server (SPEC §8)
+
+Usage:
+  ankang-server [flags]                          serve the API and the web pages
+  ankang-server staff add --username U --role admin|verifier|issuer|venue [--data DIR]
+                                                 create a staff account (password from stdin)
+  ankang-server keys rotate [--data DIR]         new signing key; old tokens verify until expiry
+  ankang-server purge --older-than-days N [--data DIR]
+                                                 delete declarations and check-ins older than N days
+  ankang-server wipe --yes [--data DIR]          delete all personal data (end of the measures)
+
+Flags:
+  --host H                 listen address (default 127.0.0.1)
+  --port P                 listen port (default 8080)
+  --data DIR               SQLite file and keys (default ./var)
+  --db URL                 postgresql:// connection string instead of SQLite (not in this build)
+  --web DIR                web files (default web/dist, or web when web/dist is missing)
+  --dev                    local trial: staff accounts admin/verifier/issuer/venue, one-time
+                           codes in the OTP answer, POST /api/v1/dev/clock. Never in production.
+  --dev-password PW        password of the --dev staff accounts (default ankang-dev)
+  --tz +HH:MM              time zone that days are counted in (default +08:00)
+  --threads N              HTTP worker threads (default 2)
+  --issuer-id ID           issuer id written into tokens (default ankang-local)
+  --rules NAME|FILE        rule set: default, hangzhou, international or a JSON file (default default)
+  --otp-webhook URL        POST one-time codes as JSON to an SMS gateway (http://host:port/path);
+                           default: log "otp sent to 138****5678" only
+  --screen-token-seconds N expiry of the token shown on screen (default 300)
+  --paper-days N           validity of a paper code's token (default 14)
+  --session-days N         resident login lifetime (default 30)
+  --staff-session-hours N  staff login lifetime (default 12)
+  --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
+  --quiet                  no access log
+  --help                   this text
+)";
+}
+
+bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  size_t i = 0;
+  if (args.size() >= 2 && args[0] == "staff" && args[1] == "add") {
+    o->command = "staff-add";
+    i = 2;
+  } else if (args.size() >= 2 && args[0] == "keys" && args[1] == "rotate") {
+    o->command = "keys-rotate";
+    i = 2;
+  } else if (!args.empty() && args[0] == "purge") {
+    o->command = "purge";
+    i = 1;
+  } else if (!args.empty() && args[0] == "wipe") {
+    o->command = "wipe";
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* v) {
+      if (i + 1 >= args.size()) {
+        *error = a + " needs a value";
+        return false;
+      }
+      *v = args[++i];
+      return true;
+    };
+    auto number = [&](long long lo, long long hi, long long* v) {
+      std::string s;
+      if (!value(&s)) return false;
+      if (!ToInt(s, lo, hi, v)) {
+        *error = a + " wants a number from " + std::to_string(lo) + " to " + std::to_string(hi);
+        return false;
+      }
+      return true;
+    };
+    long long n = 0;
+    std::string s;
+    if (a == "--help" || a == "-h") {
+      o->command = "help";
+      return true;
+    } else if (a == "--host") {
+      if (!value(&o->host)) return false;
+    } else if (a == "--port") {
+      if (!number(0, 65535, &n)) return false;
+      o->port = static_cast<int>(n);
+    } else if (a == "--data") {
+      if (!value(&o->data)) return false;
+    } else if (a == "--db") {
+      if (!value(&o->db)) return false;
+    } else if (a == "--web") {
+      if (!value(&o->web)) return false;
+    } else if (a == "--dev") {
+      o->dev = true;
+    } else if (a == "--dev-password") {
+      if (!value(&o->dev_password)) return false;
+    } else if (a == "--tz") {
+      if (!value(&s)) return false;
+      if (!ParseTzOffset(s, &o->tz_offset_minutes)) {
+        *error = "--tz wants an offset like +08:00";
+        return false;
+      }
+    } else if (a == "--threads") {
+      if (!number(1, 64, &n)) return false;
+      o->threads = static_cast<int>(n);
+    } else if (a == "--issuer-id") {
+      if (!value(&o->issuer_id)) return false;
+    } else if (a == "--rules") {
+      if (!value(&o->rules)) return false;
+    } else if (a == "--otp-webhook") {
+      if (!value(&o->otp_webhook)) return false;
+    } else if (a == "--screen-token-seconds") {
+      if (!number(10, 86400, &n)) return false;
+      o->screen_token_seconds = n;
+    } else if (a == "--paper-days") {
+      if (!number(1, 60, &n)) return false;
+      o->paper_days = n;
+    } else if (a == "--session-days") {
+      if (!number(1, 365, &n)) return false;
+      o->session_days = n;
+    } else if (a == "--staff-session-hours") {
+      if (!number(1, 168, &n)) return false;
+      o->staff_session_hours = n;
+    } else if (a == "--otp-per-ip-per-hour") {
+      if (!number(1, 1000000, &n)) return false;
+      o->otp_per_ip_per_hour = static_cast<int>(n);
+    } else if (a == "--quiet") {
+      o->quiet = true;
+    } else if (a == "--username" && o->command == "staff-add") {
+      if (!value(&o->staff_username)) return false;
+    } else if (a == "--role" && o->command == "staff-add") {
+      if (!value(&o->staff_role)) return false;
+    } else if (a == "--older-than-days" && o->command == "purge") {
+      if (!number(0, 100000, &n)) return false;
+      o->purge_older_than_days = static_cast<int>(n);
+    } else if (a == "--yes" && o->command == "wipe") {
+      o->wipe_yes = true;
+    } else {
+      *error = "unknown argument " + a + " (see --help)";
+      return false;
+    }
+  }
+  if (o->web.empty()) o->web = IsDir("web/dist") ? "web/dist" : "web";
+  if (o->command == "staff-add") {
+    if (o->staff_username.empty() || o->staff_role.empty()) {
+      *error = "staff add needs --username and --role";
+      return false;
+    }
+    if (o->staff_role != "admin" && o->staff_role != "verifier" && o->staff_role != "issuer" &&
+        o->staff_role != "venue") {
+      *error = "--role must be admin, verifier, issuer or venue";
+      return false;
+    }
+  }
+  if (o->command == "purge" && o->purge_older_than_days < 0) {
+    *error = "purge needs --older-than-days N";
+    return false;
+  }
+  if (o->command == "wipe" && !o->wipe_yes) {
+    *error = "wipe deletes all personal data; confirm with --yes";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ankang::server

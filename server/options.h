@@ -1,0 +1,46 @@
+// Command line of ankang-server (SPEC §8): flags with safe defaults, --help,
+// and the maintenance subcommands (staff add, keys rotate, purge, wipe).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ankang::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data = "./var";  // SQLite file and keys
+  std::string db;              // postgresql:// URL (not in this build)
+  std::string web;             // Default: web/dist, else web
+  bool dev = false;
+  std::string dev_password = "ankang-dev";
+  int tz_offset_minutes = 480;  // --tz +08:00
+  int threads = 2;
+  std::string issuer_id = "ankang-local";
+  std::string rules = "default";  // preset name, or a path to a rule-set JSON file
+  std::string otp_webhook;        // http://host:port/path; "" = log sender
+  int64_t screen_token_seconds = 300;
+  int64_t paper_days = 14;
+  int64_t session_days = 30;
+  int64_t staff_session_hours = 12;
+  int otp_per_ip_per_hour = 30;
+  size_t max_body_bytes = 64 * 1024;
+  bool quiet = false;  // no access log
+
+  // Subcommand: "" (serve), "staff-add", "keys-rotate", "purge", "wipe", "help".
+  std::string command;
+  std::string staff_username;
+  std::string staff_role;
+  int purge_older_than_days = -1;
+  bool wipe_yes = false;
+};
+
+// Parses argv; on an error returns false with a message in *error.
+bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
+std::string HelpText();
+// "+08:00" -> 480; false when malformed.
+bool ParseTzOffset(const std::string& s, int* minutes);
+
+}  // namespace ankang::server

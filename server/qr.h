@@ -1,0 +1,23 @@
+// QR matrices from libqrencode (SPEC §4: error correction M, 8-bit mode as
+// the brief asks; the Base45 token text fits version 10 or below).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "shared/card.h"
+#include "shared/json.h"
+
+namespace ankang::server {
+
+struct EncodedQr {
+  QrMatrix matrix;
+  int version = 0;
+};
+
+// nullopt if libqrencode fails (e.g. the text is too long for any version).
+std::optional<EncodedQr> EncodeQr(const std::string& text);
+// {"size":N,"bits":"0101..."} row-major, 1 = dark.
+Json MatrixJson(const QrMatrix& m);
+
+}  // namespace ankang::server

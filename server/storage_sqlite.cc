@@ -1,0 +1,828 @@
+#include "server/storage_sqlite.h"
+
+#include <sqlite3.h>
+
+#include <map>
+#include <mutex>
+#include <type_traits>
+
+namespace ankang::server {
+
+const std::vector<std::string>& Migrations() {
+  // Portable SQL (SQLite and PostgreSQL): TEXT / INTEGER / BIGINT / DOUBLE
+  // PRECISION, explicit primary keys, no AUTOINCREMENT. Never edit a shipped
+  // migration; append a new one.
+  static const std::vector<std::string> kMigrations = {
+      // 1: the initial schema.
+      R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  phone_hmac TEXT NOT NULL UNIQUE,
+  phone_enc TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE otp_codes (
+  phone_hmac TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL
+);
+CREATE TABLE otp_sends (
+  phone_hmac TEXT NOT NULL,
+  ip_hash TEXT NOT NULL,
+  sent_at BIGINT NOT NULL
+);
+CREATE INDEX otp_sends_phone ON otp_sends (phone_hmac, sent_at);
+CREATE INDEX otp_sends_ip ON otp_sends (ip_hash, sent_at);
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL
+);
+CREATE TABLE persons (
+  id TEXT PRIMARY KEY,
+  person_ref TEXT NOT NULL UNIQUE,
+  id_type TEXT NOT NULL,
+  id_hmac TEXT NOT NULL UNIQUE,
+  id_enc TEXT NOT NULL,
+  id_tail TEXT NOT NULL,
+  name_enc TEXT NOT NULL,
+  name_masked TEXT NOT NULL,
+  phone_enc TEXT NOT NULL,
+  nationality TEXT NOT NULL,
+  region TEXT NOT NULL,
+  address_enc TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_edit_day TEXT NOT NULL,
+  edit_count INTEGER NOT NULL,
+  code_issued_at BIGINT NOT NULL,
+  last_color TEXT NOT NULL
+);
+CREATE TABLE guardianships (
+  account_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, person_id)
+);
+CREATE INDEX guardianships_person ON guardianships (person_id);
+CREATE TABLE declarations (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  declared_at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  body TEXT NOT NULL,
+  review_required INTEGER NOT NULL,
+  review_state TEXT NOT NULL,
+  review_due BIGINT NOT NULL,
+  reviewed_by TEXT NOT NULL,
+  reviewed_at BIGINT NOT NULL,
+  review_note TEXT NOT NULL
+);
+CREATE INDEX declarations_person ON declarations (person_id, declared_at);
+CREATE INDEX declarations_review ON declarations (review_state, declared_at);
+CREATE TABLE checkins (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  temperature DOUBLE PRECISION NOT NULL,
+  symptoms TEXT NOT NULL,
+  UNIQUE (person_id, day)
+);
+CREATE TABLE risk_areas (
+  region TEXT PRIMARY KEY,
+  level TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE case_status (
+  id_hmac TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  since TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+CREATE TABLE review_regions (
+  region TEXT PRIMARY KEY
+);
+CREATE TABLE appeals (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  message TEXT NOT NULL,
+  state TEXT NOT NULL,
+  filed_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  resolved_at BIGINT NOT NULL,
+  resolved_by TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX appeals_account ON appeals (account_id, filed_at);
+CREATE INDEX appeals_state ON appeals (state, filed_at);
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  not_before BIGINT NOT NULL,
+  not_after BIGINT NOT NULL
+);
+CREATE TABLE venues (
+  id TEXT PRIMARY KEY,
+  owner_staff_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  venue_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  temperature DOUBLE PRECISION NOT NULL,
+  color TEXT NOT NULL
+);
+CREATE INDEX visits_venue ON visits (venue_id, at);
+)sql",
+  };
+  return kMigrations;
+}
+
+namespace {
+
+// A prepared statement bound to values by position; reset on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  template <typename... Args>
+  Stmt& Bind(const Args&... args) {
+    int i = 1;
+    (BindOne(i++, args), ...);
+    return *this;
+  }
+  // true when a row is available.
+  bool Step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_CONSTRAINT) throw ConstraintError();
+    throw StorageError(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  void Run() {
+    while (Step()) {
+    }
+  }
+  std::string Text(int i) {
+    const unsigned char* t = sqlite3_column_text(s_, i);
+    return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s_, i)) : "";
+  }
+  int64_t Int(int i) { return sqlite3_column_int64(s_, i); }
+  double Real(int i) { return sqlite3_column_double(s_, i); }
+
+  struct ConstraintError {};
+
+ private:
+  void BindOne(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindOne(int i, const char* v) { sqlite3_bind_text(s_, i, v, -1, SQLITE_TRANSIENT); }
+  void BindOne(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void BindOne(int i, int v) { sqlite3_bind_int64(s_, i, v); }
+  void BindOne(int i, bool v) { sqlite3_bind_int64(s_, i, v ? 1 : 0); }
+  void BindOne(int i, double v) { sqlite3_bind_double(s_, i, v); }
+
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+class SqliteStorage : public Storage {
+ public:
+  explicit SqliteStorage(const std::string& path) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StorageError("cannot open database: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=FULL");
+    Exec("PRAGMA foreign_keys=ON");
+    Migrate();
+  }
+  ~SqliteStorage() override {
+    for (auto& [sql, s] : cache_) sqlite3_finalize(s);
+    sqlite3_close(db_);
+  }
+
+  void Transaction(const std::function<void()>& fn) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    if (depth_ > 0) {
+      ++depth_;
+      try {
+        fn();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    Exec("BEGIN IMMEDIATE");
+    depth_ = 1;
+    try {
+      fn();
+      depth_ = 0;
+      Exec("COMMIT");
+    } catch (...) {
+      depth_ = 0;
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  int SchemaVersion() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    return s.Step() ? static_cast<int>(s.Int(0)) : 0;
+  }
+
+  std::string IntegrityCheck() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("PRAGMA integrity_check");
+    return s.Step() ? s.Text(0) : "no answer";
+  }
+
+  // --- accounts and sessions
+  std::optional<AccountRow> FindAccountByPhone(const std::string& phone_hmac) override {
+    return OneAccount(
+        "SELECT id, phone_hmac, phone_enc, created_at FROM accounts WHERE phone_hmac = ?",
+        phone_hmac);
+  }
+  std::optional<AccountRow> GetAccount(const std::string& id) override {
+    return OneAccount("SELECT id, phone_hmac, phone_enc, created_at FROM accounts WHERE id = ?",
+                      id);
+  }
+  void CreateAccount(const AccountRow& a) override {
+    Write("INSERT INTO accounts (id, phone_hmac, phone_enc, created_at) VALUES (?, ?, ?, ?)", a.id,
+          a.phone_hmac, a.phone_enc, a.created_at);
+  }
+  void PutSession(const SessionRow& s) override {
+    Write(
+        "INSERT INTO sessions (token_hash, kind, subject_id, role, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        s.token_hash, s.kind, s.subject_id, s.role, s.created_at, s.expires_at);
+  }
+  std::optional<SessionRow> GetSession(const std::string& token_hash) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT token_hash, kind, subject_id, role, created_at, expires_at FROM sessions "
+        "WHERE token_hash = ?");
+    s.Bind(token_hash);
+    if (!s.Step()) return std::nullopt;
+    return SessionRow{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)};
+  }
+  void DeleteSession(const std::string& token_hash) override {
+    Write("DELETE FROM sessions WHERE token_hash = ?", token_hash);
+  }
+  int DeleteExpiredSessions(int64_t now) override {
+    return Write("DELETE FROM sessions WHERE expires_at <= ?", now);
+  }
+
+  // --- one-time codes
+  void PutOtp(const OtpRow& o) override {
+    Transaction([&] {
+      Write("DELETE FROM otp_codes WHERE phone_hmac = ?", o.phone_hmac);
+      Write(
+          "INSERT INTO otp_codes (phone_hmac, code_hash, created_at, expires_at, attempts) "
+          "VALUES (?, ?, ?, ?, ?)",
+          o.phone_hmac, o.code_hash, o.created_at, o.expires_at, o.attempts);
+    });
+  }
+  std::optional<OtpRow> GetOtp(const std::string& phone_hmac) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT phone_hmac, code_hash, created_at, expires_at, attempts FROM otp_codes "
+        "WHERE phone_hmac = ?");
+    s.Bind(phone_hmac);
+    if (!s.Step()) return std::nullopt;
+    return OtpRow{s.Text(0), s.Text(1), s.Int(2), s.Int(3), static_cast<int>(s.Int(4))};
+  }
+  void CountOtpAttempt(const std::string& phone_hmac) override {
+    Write("UPDATE otp_codes SET attempts = attempts + 1 WHERE phone_hmac = ?", phone_hmac);
+  }
+  void DeleteOtp(const std::string& phone_hmac) override {
+    Write("DELETE FROM otp_codes WHERE phone_hmac = ?", phone_hmac);
+  }
+  void RecordOtpSend(const std::string& phone_hmac, const std::string& ip_hash,
+                     int64_t at) override {
+    Write("INSERT INTO otp_sends (phone_hmac, ip_hash, sent_at) VALUES (?, ?, ?)", phone_hmac,
+          ip_hash, at);
+  }
+  int CountOtpSendsByPhone(const std::string& phone_hmac, int64_t since) override {
+    return static_cast<int>(Count(
+        "SELECT COUNT(*) FROM otp_sends WHERE phone_hmac = ? AND sent_at >= ?", phone_hmac, since));
+  }
+  int CountOtpSendsByIp(const std::string& ip_hash, int64_t since) override {
+    return static_cast<int>(
+        Count("SELECT COUNT(*) FROM otp_sends WHERE ip_hash = ? AND sent_at >= ?", ip_hash, since));
+  }
+
+  // --- staff
+  bool CreateStaff(const StaffRow& st) override {
+    try {
+      Write(
+          "INSERT INTO staff (id, username, role, password_hash, created_at, disabled) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          st.id, st.username, st.role, st.password_hash, st.created_at, st.disabled);
+      return true;
+    } catch (const Stmt::ConstraintError&) {
+      return false;
+    }
+  }
+  std::optional<StaffRow> FindStaffByUsername(const std::string& username) override {
+    auto v = StaffWhere("username = ?", username);
+    if (v.empty()) return std::nullopt;
+    return v[0];
+  }
+  std::optional<StaffRow> GetStaff(const std::string& id) override {
+    auto v = StaffWhere("id = ?", id);
+    if (v.empty()) return std::nullopt;
+    return v[0];
+  }
+  std::vector<StaffRow> ListStaff() override { return StaffWhere("1 = ?", 1); }
+  bool UpdateStaff(const StaffRow& st) override {
+    return Write("UPDATE staff SET role = ?, password_hash = ?, disabled = ? WHERE id = ?", st.role,
+                 st.password_hash, st.disabled, st.id) > 0;
+  }
+
+  // --- persons
+  std::optional<PersonRow> GetPerson(const std::string& id) override {
+    return OnePerson("id = ?", id);
+  }
+  std::optional<PersonRow> FindPersonByIdHmac(const std::string& id_hmac) override {
+    return OnePerson("id_hmac = ?", id_hmac);
+  }
+  std::optional<PersonRow> FindPersonByRef(const std::string& person_ref) override {
+    return OnePerson("person_ref = ?", person_ref);
+  }
+  void CreatePerson(const PersonRow& p) override {
+    Write(
+        "INSERT INTO persons (id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, "
+        "name_masked, phone_enc, nationality, region, address_enc, created_at, updated_at, "
+        "last_edit_day, edit_count, code_issued_at, last_color) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        p.id, p.person_ref, p.id_type, p.id_hmac, p.id_enc, p.id_tail, p.name_enc, p.name_masked,
+        p.phone_enc, p.nationality, p.region, p.address_enc, p.created_at, p.updated_at,
+        p.last_edit_day, p.edit_count, p.code_issued_at, p.last_color);
+  }
+  void UpdatePerson(const PersonRow& p) override {
+    Write(
+        "UPDATE persons SET id_type = ?, id_hmac = ?, id_enc = ?, id_tail = ?, name_enc = ?, "
+        "name_masked = ?, phone_enc = ?, nationality = ?, region = ?, address_enc = ?, "
+        "updated_at = ?, last_edit_day = ?, edit_count = ?, code_issued_at = ?, last_color = ? "
+        "WHERE id = ?",
+        p.id_type, p.id_hmac, p.id_enc, p.id_tail, p.name_enc, p.name_masked, p.phone_enc,
+        p.nationality, p.region, p.address_enc, p.updated_at, p.last_edit_day, p.edit_count,
+        p.code_issued_at, p.last_color, p.id);
+  }
+  void SetPersonColor(const std::string& id, const std::string& color) override {
+    Write("UPDATE persons SET last_color = ? WHERE id = ? AND last_color <> ?", color, id, color);
+  }
+  std::vector<GuardianRow> GuardianshipsOfAccount(const std::string& account_id) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT account_id, person_id, relation, created_at FROM guardianships "
+        "WHERE account_id = ? ORDER BY created_at, person_id");
+    s.Bind(account_id);
+    std::vector<GuardianRow> out;
+    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Int(3)});
+    return out;
+  }
+  std::optional<GuardianRow> GetGuardianship(const std::string& account_id,
+                                             const std::string& person_id) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT account_id, person_id, relation, created_at FROM guardianships "
+        "WHERE account_id = ? AND person_id = ?");
+    s.Bind(account_id, person_id);
+    if (!s.Step()) return std::nullopt;
+    return GuardianRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
+  }
+  int CountGuardians(const std::string& person_id) override {
+    return static_cast<int>(
+        Count("SELECT COUNT(*) FROM guardianships WHERE person_id = ?", person_id));
+  }
+  void AddGuardian(const GuardianRow& g) override {
+    Write(
+        "INSERT INTO guardianships (account_id, person_id, relation, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        g.account_id, g.person_id, g.relation, g.created_at);
+  }
+  bool RemoveGuardian(const std::string& account_id, const std::string& person_id) override {
+    return Write("DELETE FROM guardianships WHERE account_id = ? AND person_id = ?", account_id,
+                 person_id) > 0;
+  }
+
+  // --- declarations and check-ins
+  void AddDeclaration(const DeclarationRow& d) override {
+    Write(
+        "INSERT INTO declarations (id, person_id, account_id, declared_at, day, body, "
+        "review_required, review_state, review_due, reviewed_by, reviewed_at, review_note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        d.id, d.person_id, d.account_id, d.declared_at, d.day, d.body, d.review_required,
+        d.review_state, d.review_due, d.reviewed_by, d.reviewed_at, d.review_note);
+  }
+  std::optional<DeclarationRow> GetDeclaration(const std::string& id) override {
+    auto v = Declarations("id = ? ORDER BY declared_at", 1, id);
+    if (v.empty()) return std::nullopt;
+    return v[0];
+  }
+  std::optional<DeclarationRow> LatestDeclaration(const std::string& person_id) override {
+    auto v = Declarations("person_id = ? ORDER BY declared_at DESC, id DESC", 1, person_id);
+    if (v.empty()) return std::nullopt;
+    return v[0];
+  }
+  std::vector<DeclarationRow> DeclarationsSince(const std::string& person_id,
+                                                int64_t since) override {
+    return Declarations("person_id = ? AND declared_at >= ? ORDER BY declared_at, id", 1000,
+                        person_id, since);
+  }
+  void UpdateReview(const DeclarationRow& d) override {
+    Write(
+        "UPDATE declarations SET review_state = ?, reviewed_by = ?, reviewed_at = ?, "
+        "review_note = ? WHERE id = ?",
+        d.review_state, d.reviewed_by, d.reviewed_at, d.review_note, d.id);
+  }
+  std::vector<DeclarationRow> PendingReviews(int limit) override {
+    // Only the latest declaration of a person matters for its code.
+    return Declarations(
+        "review_state = ? AND NOT EXISTS (SELECT 1 FROM declarations n WHERE "
+        "n.person_id = declarations.person_id AND n.declared_at > declarations.declared_at) "
+        "ORDER BY declared_at, id",
+        limit, "pending");
+  }
+  bool AddCheckin(const CheckinRow& c) override {
+    try {
+      Write(
+          "INSERT INTO checkins (id, person_id, account_id, day, at, temperature, symptoms) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          c.id, c.person_id, c.account_id, c.day, c.at, c.temperature, c.symptoms);
+      return true;
+    } catch (const Stmt::ConstraintError&) {
+      return false;
+    }
+  }
+  std::vector<CheckinRow> CheckinsSince(const std::string& person_id, int64_t since) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, person_id, account_id, day, at, temperature, symptoms FROM checkins "
+        "WHERE person_id = ? AND at >= ? ORDER BY at, id LIMIT 1000");
+    s.Bind(person_id, since);
+    std::vector<CheckinRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Real(5), s.Text(6)});
+    }
+    return out;
+  }
+  int64_t CountDeclarations() override {
+    return Count("SELECT COUNT(*) FROM declarations WHERE 1 = ?", 1);
+  }
+
+  // --- authority data
+  void ReplaceRiskAreas(const std::map<std::string, std::string>& areas, int64_t at) override {
+    Transaction([&] {
+      Write("DELETE FROM risk_areas WHERE 1 = ?", 1);
+      for (const auto& [region, level] : areas) {
+        Write("INSERT INTO risk_areas (region, level, updated_at) VALUES (?, ?, ?)", region, level,
+              at);
+      }
+    });
+  }
+  std::map<std::string, std::string> RiskAreas() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT region, level FROM risk_areas ORDER BY region");
+    std::map<std::string, std::string> out;
+    while (s.Step()) out[s.Text(0)] = s.Text(1);
+    return out;
+  }
+  void PutCaseStatus(const CaseRow& c) override {
+    Transaction([&] {
+      Write("DELETE FROM case_status WHERE id_hmac = ?", c.id_hmac);
+      Write(
+          "INSERT INTO case_status (id_hmac, status, since, updated_at, updated_by) "
+          "VALUES (?, ?, ?, ?, ?)",
+          c.id_hmac, c.status, c.since, c.updated_at, c.updated_by);
+    });
+  }
+  std::optional<CaseRow> GetCaseStatus(const std::string& id_hmac) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id_hmac, status, since, updated_at, updated_by FROM case_status "
+        "WHERE id_hmac = ?");
+    s.Bind(id_hmac);
+    if (!s.Step()) return std::nullopt;
+    return CaseRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)};
+  }
+  void ReplaceReviewRegions(const std::vector<std::string>& regions) override {
+    Transaction([&] {
+      Write("DELETE FROM review_regions WHERE 1 = ?", 1);
+      for (const std::string& r : regions) {
+        Write("INSERT INTO review_regions (region) VALUES (?) ON CONFLICT (region) DO NOTHING", r);
+      }
+    });
+  }
+  std::vector<std::string> ReviewRegions() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT region FROM review_regions ORDER BY region");
+    std::vector<std::string> out;
+    while (s.Step()) out.push_back(s.Text(0));
+    return out;
+  }
+
+  // --- appeals
+  void AddAppeal(const AppealRow& a) override {
+    Write(
+        "INSERT INTO appeals (id, person_id, account_id, topic, message, state, filed_at, due_at, "
+        "resolved_at, resolved_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        a.id, a.person_id, a.account_id, a.topic, a.message, a.state, a.filed_at, a.due_at,
+        a.resolved_at, a.resolved_by, a.note);
+  }
+  std::optional<AppealRow> GetAppeal(const std::string& id) override {
+    auto v = Appeals("id = ?", id);
+    if (v.empty()) return std::nullopt;
+    return v[0];
+  }
+  std::vector<AppealRow> AppealsOfAccount(const std::string& account_id) override {
+    return Appeals("account_id = ?", account_id);
+  }
+  std::vector<AppealRow> ListAppeals(const std::string& state) override {
+    if (state.empty()) return Appeals("1 = ?", 1);
+    return Appeals("state = ?", state);
+  }
+  void UpdateAppeal(const AppealRow& a) override {
+    Write("UPDATE appeals SET state = ?, resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
+          a.state, a.resolved_at, a.resolved_by, a.note, a.id);
+  }
+
+  // --- audit and keys
+  void AddAudit(const AuditRow& a) override {
+    Write("INSERT INTO audit_log (id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+          a.id, a.at, a.actor, a.action, a.target, a.detail);
+  }
+  std::vector<AuditRow> ListAudit(int limit) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, at, actor, action, target, detail FROM audit_log "
+        "ORDER BY at DESC, id DESC LIMIT ?");
+    s.Bind(limit);
+    std::vector<AuditRow> out;
+    while (s.Step())
+      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    return out;
+  }
+  void PutKeyMeta(const KeyMetaRow& k) override {
+    Write(
+        "INSERT INTO signing_keys (kid, public_key, not_before, not_after) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (kid) DO UPDATE SET not_after = excluded.not_after",
+        k.kid, k.public_key, k.not_before, k.not_after);
+  }
+
+  std::map<std::string, int64_t> CountPersonsByColor() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT last_color, COUNT(*) FROM persons GROUP BY last_color");
+    std::map<std::string, int64_t> out;
+    while (s.Step()) out[s.Text(0)] = s.Int(1);
+    return out;
+  }
+
+  int64_t PurgeBefore(int64_t before) override {
+    int64_t n = 0;
+    Transaction([&] {
+      n += Write("DELETE FROM declarations WHERE declared_at < ?", before);
+      n += Write("DELETE FROM checkins WHERE at < ?", before);
+      n += Write("DELETE FROM visits WHERE at < ?", before);
+      n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
+      n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
+      n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
+    });
+    return n;
+  }
+
+  void WipeAll() override {
+    Transaction([&] {
+      for (const char* t :
+           {"accounts", "sessions", "otp_codes", "otp_sends", "persons", "guardianships",
+            "declarations", "checkins", "risk_areas", "case_status", "review_regions", "appeals",
+            "venues", "visits", "audit_log"}) {
+        Write(std::string("DELETE FROM ") + t + " WHERE 1 = ?", 1);
+      }
+    });
+  }
+
+ private:
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown";
+      sqlite3_free(err);
+      throw StorageError(std::string("sqlite: ") + msg);
+    }
+  }
+
+  void Migrate() {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    Exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+        "applied_at BIGINT NOT NULL)");
+    const auto& all = Migrations();
+    for (int v = SchemaVersion() + 1; v <= static_cast<int>(all.size()); ++v) {
+      Transaction([&] {
+        Exec(all[v - 1].c_str());
+        Write("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", v,
+              static_cast<int64_t>(time(nullptr)));
+      });
+    }
+  }
+
+  // REQUIRES: mu_ held.
+  Stmt Prep(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+        throw StorageError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+      }
+      it = cache_.emplace(sql, s).first;
+    }
+    return Stmt(db_, it->second);
+  }
+
+  template <typename... Args>
+  int Write(const std::string& sql, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    {
+      auto s = Prep(sql);
+      s.Bind(args...);
+      s.Run();
+    }
+    return sqlite3_changes(db_);
+  }
+
+  template <typename... Args>
+  int64_t Count(const std::string& sql, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(sql);
+    s.Bind(args...);
+    return s.Step() ? s.Int(0) : 0;
+  }
+
+  template <typename... Args>
+  std::optional<AccountRow> OneAccount(const std::string& sql, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(sql);
+    s.Bind(args...);
+    if (!s.Step()) return std::nullopt;
+    return AccountRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
+  }
+
+  template <typename... Args>
+  std::vector<StaffRow> StaffWhere(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s =
+        Prep("SELECT id, username, role, password_hash, created_at, disabled FROM staff WHERE " +
+             where + " ORDER BY username");
+    s.Bind(args...);
+    std::vector<StaffRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5) != 0});
+    }
+    return out;
+  }
+
+  template <typename... Args>
+  std::optional<PersonRow> OnePerson(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
+        "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
+        "edit_count, code_issued_at, last_color FROM persons WHERE " +
+        where);
+    s.Bind(args...);
+    if (!s.Step()) return std::nullopt;
+    PersonRow p;
+    p.id = s.Text(0);
+    p.person_ref = s.Text(1);
+    p.id_type = s.Text(2);
+    p.id_hmac = s.Text(3);
+    p.id_enc = s.Text(4);
+    p.id_tail = s.Text(5);
+    p.name_enc = s.Text(6);
+    p.name_masked = s.Text(7);
+    p.phone_enc = s.Text(8);
+    p.nationality = s.Text(9);
+    p.region = s.Text(10);
+    p.address_enc = s.Text(11);
+    p.created_at = s.Int(12);
+    p.updated_at = s.Int(13);
+    p.last_edit_day = s.Text(14);
+    p.edit_count = static_cast<int>(s.Int(15));
+    p.code_issued_at = s.Int(16);
+    p.last_color = s.Text(17);
+    return p;
+  }
+
+  template <typename... Args>
+  std::vector<DeclarationRow> Declarations(const std::string& where_order, int limit,
+                                           const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, person_id, account_id, declared_at, day, body, review_required, "
+        "review_state, review_due, reviewed_by, reviewed_at, review_note FROM declarations "
+        "WHERE " +
+        where_order + " LIMIT ?");
+    s.Bind(args..., limit);
+    std::vector<DeclarationRow> out;
+    while (s.Step()) {
+      DeclarationRow d;
+      d.id = s.Text(0);
+      d.person_id = s.Text(1);
+      d.account_id = s.Text(2);
+      d.declared_at = s.Int(3);
+      d.day = s.Text(4);
+      d.body = s.Text(5);
+      d.review_required = s.Int(6) != 0;
+      d.review_state = s.Text(7);
+      d.review_due = s.Int(8);
+      d.reviewed_by = s.Text(9);
+      d.reviewed_at = s.Int(10);
+      d.review_note = s.Text(11);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  template <typename... Args>
+  std::vector<AppealRow> Appeals(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, person_id, account_id, topic, message, state, filed_at, due_at, resolved_at, "
+        "resolved_by, note FROM appeals WHERE " +
+        where + " ORDER BY filed_at DESC, id LIMIT 500");
+    s.Bind(args...);
+    std::vector<AppealRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6),
+                     s.Int(7), s.Int(8), s.Text(9), s.Text(10)});
+    }
+    return out;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::recursive_mutex mu_;
+  int depth_ = 0;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path) {
+  return std::make_unique<SqliteStorage>(path);
+}
+
+}  // namespace ankang::server
