@@ -3,14 +3,17 @@
 #include "shared/regions.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace ankang {
 namespace {
 
+#if ANKANG_REGION_NAMES
 // Codes are stored inline rather than as pointers to literals, which spares
-// the wasm build thousands of pointers (measured, a module using FindRegion:
-// 38.7 KB gzip against 45.7 KB). The Region views are made once, on first use.
+// thousands of pointers. The Region views are made once, on first use.
 struct Row {
   char code[7];
   const char* name;
@@ -30,6 +33,49 @@ const Region* Table() {
   }();
   return table.data();
 }
+#else
+// The wasm build keeps codes only (names come to the page as regions.json):
+// sorted integers, each parent derived from the code, which
+// scripts/gen_regions.mjs checks holds for every row of the source.
+const int32_t kCodes[] = {
+#include "regions_codes.inc"
+};
+constexpr size_t kCount = sizeof(kCodes) / sizeof(kCodes[0]);
+
+const Region* Table() {
+  struct Storage {
+    std::vector<std::array<char, 7>> codes, parents;
+    std::vector<Region> table;
+  };
+  static const Storage storage = [] {
+    Storage st;
+    st.codes.resize(kCount);
+    st.parents.resize(kCount);
+    for (size_t i = 0; i < kCount; ++i) {
+      std::snprintf(st.codes[i].data(), 7, "%06d", static_cast<int>(kCodes[i]));
+      int c = kCodes[i], parent = 0;
+      if (c % 10000 == 0) {
+        parent = 0;
+      } else if (c % 100 == 0) {
+        parent = c / 10000 * 10000;
+      } else {
+        parent = c / 100 * 100;
+        if (!std::binary_search(kCodes, kCodes + kCount, parent)) parent = c / 10000 * 10000;
+      }
+      if (parent == 0) {
+        st.parents[i][0] = '\0';
+      } else {
+        std::snprintf(st.parents[i].data(), 7, "%06d", parent);
+      }
+    }
+    st.table.reserve(kCount);
+    for (size_t i = 0; i < kCount; ++i)
+      st.table.push_back(Region{st.codes[i].data(), "", st.parents[i].data()});
+    return st;
+  }();
+  return storage.table.data();
+}
+#endif
 
 bool Less(const Region& r, std::string_view code) { return std::string_view(r.code) < code; }
 

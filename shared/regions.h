@@ -10,9 +10,16 @@
 
 namespace ankang {
 
+// The native build has names; the wasm build (ANKANG_REGION_NAMES=0) keeps
+// codes only to stay small, and names are "" there (the page loads them from
+// regions.json, written by the same generator).
+#ifndef ANKANG_REGION_NAMES
+#define ANKANG_REGION_NAMES 1
+#endif
+
 struct Region {
   const char* code;    // 6 digits, e.g. "370102"
-  const char* name;    // zh-CN name, e.g. "历下区"
+  const char* name;    // zh-CN name, e.g. "历下区" ("" without ANKANG_REGION_NAMES)
   const char* parent;  // parent code, "" for a province
 };
 

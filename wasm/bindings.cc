@@ -9,7 +9,6 @@
 #include "shared/card.h"
 #include "shared/facts.h"
 #include "shared/mask.h"
-#include "shared/regions.h"
 #include "shared/rules.h"
 #include "shared/token.h"
 #include "shared/validate.h"
@@ -20,7 +19,8 @@ namespace {
 Json ParseOrNull(const std::string& text) { return Json::parse(text, nullptr, false); }
 
 std::string BadJson(const char* what) {
-  return Json{{"error", {{"code", "bad_json"}, {"message", std::string(what) + " is not valid JSON"}}}}
+  return Json{
+      {"error", {{"code", "bad_json"}, {"message", std::string(what) + " is not valid JSON"}}}}
       .dump();
 }
 
@@ -94,7 +94,8 @@ std::string PreviewJs(const std::string& body, const std::string& rule_set,
   if (a.is_discarded()) return BadJson("authority");
   auto problems = CheckRuleSet(rs);
   if (!problems.empty())
-    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}.dump();
+    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}
+        .dump();
   auto now = ParseInstant(now_iso);
   if (!now)
     return Json{{"error", {{"code", "bad_date"}, {"message", "now is not an ISO 8601 instant"}}}}
@@ -134,7 +135,8 @@ std::string EvaluateJs(const std::string& rule_set, const std::string& facts) {
   if (f.is_discarded()) return BadJson("facts");
   auto problems = CheckRuleSet(rs);
   if (!problems.empty())
-    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}.dump();
+    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}
+        .dump();
   return ToJson(Evaluate(rs, f)).dump();
 }
 
@@ -203,16 +205,9 @@ std::string InspectTokenJs(const std::string& qr) {
   return out.dump();
 }
 
-std::string RegionsJs(const std::string& parent) {
-  Json out = Json::array();
-  for (const Region* r : ChildRegions(parent)) out.push_back({{"code", r->code}, {"name", r->name}});
-  return out.dump();
-}
-
 std::string MaskNameJs(const std::string& s) { return MaskName(s); }
 std::string MaskPhoneJs(const std::string& s) { return MaskPhone(s); }
 std::string MaskIdNumberJs(const std::string& s) { return MaskIdNumber(s); }
-std::string RegionPathJs(const std::string& s) { return RegionPath(s); }
 
 }  // namespace
 }  // namespace ankang
@@ -228,8 +223,6 @@ EMSCRIPTEN_BINDINGS(ankang_core) {
   function("renderCard", &ankang::RenderCardJs);
   function("renderQr", &ankang::RenderQrJs);
   function("inspectToken", &ankang::InspectTokenJs);
-  function("regions", &ankang::RegionsJs);
-  function("regionPath", &ankang::RegionPathJs);
   function("maskName", &ankang::MaskNameJs);
   function("maskPhone", &ankang::MaskPhoneJs);
   function("maskIdNumber", &ankang::MaskIdNumberJs);

@@ -81,9 +81,6 @@ test('preview, regions, masks and token inspection in wasm', () => {
   const travel = JSON.parse(core.preview(JSON.stringify(by['travel ok']), ruleSet,
     JSON.stringify({ risk_areas: [{ region: '330100', level: 'high' }] }), now));
   assert.equal(travel.color, 'red', 'a city-level high-risk area covers its districts');
-  assert.ok(JSON.parse(core.regions('')).length >= 31);
-  assert.ok(JSON.parse(core.regions('370100')).some((r) => r.code === '370102' && r.name === '历下区'));
-  assert.equal(core.regionPath('370102').includes('济南市'), true);
   assert.equal(core.maskName('张小三'), '张*三');
   const bad = JSON.parse(core.inspectToken('AK1:not-base45'));
   assert.equal(bad.ok, false);
