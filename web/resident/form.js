@@ -12,7 +12,7 @@ import {
 } from './widgets.js';
 import { colorBadge, isoNow, todayIso } from './util.js';
 
-const RELATIONS = ['spouse', 'parent', 'child', 'grandparent', 'other'];
+const RELATIONS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild', 'sibling', 'other'];
 const ID_TYPES = ['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent_id'];
 
 let rulesCache = null;
@@ -48,7 +48,7 @@ export function declarationForm(opts) {
       reg(field('person.name', 'name', input({ name: 'name', autocomplete: mode === 'self' ? 'name' : 'off', maxLength: 60 }), 'name_hint')),
       reg(field('person.id_type', 'id_type', select(ID_TYPES.map((v) => [v, `id_${v}`]), { name: 'id_type' }))),
       reg(field('person.id_number', 'id_number', input({ name: 'id_number', autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxLength: 24 }))),
-      reg(field('person.phone', 'phone', input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: mode === 'self' ? 'tel' : 'off', value: opts.phone || '' }), 'phone_hint')),
+      reg(field('person.phone', 'phone', input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: mode === 'self' ? 'tel' : 'off', value: mode === 'self' ? opts.phone || '' : '' }), mode === 'family' ? 'phone_family_hint' : 'phone_hint')),
       reg(field('person.nationality', 'nationality', countrySelect({ name: 'nationality' }))),
       reg(group('person.region', 'residence', region.wrap)),
       reg(field('person.address', 'address', input({ name: 'address', maxLength: 130, autocomplete: mode === 'self' ? 'street-address' : 'off' }))));

@@ -2,12 +2,12 @@
 // check-in, family, edit, appeal and the paper code. One page, no routing:
 // nothing about the person ever appears in the URL.
 import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang, $ } from './dom.js';
-import { api, session, NetworkError, errorText } from './api.js';
+import { api, session, serverInfo, NetworkError, errorText } from './api.js';
 import { loadCore, setCore, call } from './core.js';
 import { declarationForm } from './form.js';
 import { codeCard } from './card.js';
 import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker } from './widgets.js';
-import { hhmm, todayIso, colorBadge, learnOffset } from './util.js';
+import { hhmm, todayIso, colorBadge, learnOffset, showTime } from './util.js';
 import { saveCode, lastCode, prefs, savePrefs } from './store.js';
 
 const main = $('#main');
@@ -365,19 +365,23 @@ function familyView() {
       : el('button', { type: 'button', class: 'btn primary', t: 'add_family', onclick: () => declareView('family') })));
 }
 
+// Edit personal info: residence fields within the rule set's limit (once a day
+// or once in total); name and ID are shown locked once a code was issued.
 async function editView() {
-  let person = null;
+  let p;
   try {
     const res = await api('GET', personPath(''));
-    if (res.status === 200) person = res.data;
-    else return failed(res);
+    if (res.status !== 200 || !res.data) return failed(res);
+    p = res.data;
   } catch (e) { return failed(null, e); }
-  const p = person || {};
-  const locked = p.locked || p.identity_locked ? true : !!(currentPerson() && currentPerson().code);
   const lockedRow = (key, value) => el('div', { class: 'field locked' }, el('span', { class: 'lbl', t: key }),
-    el('p', { class: 'val' }, el('span', { 'aria-hidden': 'true' }, '🔒 '), value || ''), el('p', { class: 'hint', t: 'locked' }));
+    el('p', { class: 'val' }, el('span', { 'aria-hidden': 'true' }, '🔒 '), value || ''));
   const region = regionPicker('edit-r');
-  const phone = field('person.phone', 'phone', input({ name: 'phone', type: 'tel', inputMode: 'tel', value: p.phone || '' }), 'phone_hint');
+  const phoneIn = input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: 'off' });
+  const phone = field('person.phone', 'phone', phoneIn);
+  const keep = el('p', { class: 'hint' });
+  setFn(keep, () => t('phone_keep').replace('{p}', p.phone_masked || '—'));
+  phone.wrap.insertBefore(keep, phoneIn);
   const nat = field('person.nationality', 'nationality', countrySelect({ name: 'nationality' }, p.nationality || 'CHN'));
   const reg = group('person.region', 'residence', region.wrap);
   reg.control = region.first;
@@ -387,45 +391,56 @@ async function editView() {
   const F = { 'person.phone': phone, 'person.nationality': nat, 'person.region': reg, 'person.address': addr };
   if (p.region) region.set(p.region);
   const btn = el('button', { type: 'submit', class: 'btn primary', t: 'save' });
+  const once = p.edit_policy === 'once';
+  if (p.edit_allowed === false) {
+    setT(msg, once ? 'edit_used_once' : 'edit_used');
+    btn.disabled = true;
+  }
+  const changes = () => {
+    const c = { nationality: nat.control.value, region: region.value(), address: addr.control.value };
+    if (phoneIn.value.trim()) c.phone = phoneIn.value.trim();
+    return c;
+  };
   const form = el('form', { noValidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    const changes = { phone: phone.control.value.trim(), nationality: nat.control.value, region: region.value(), address: addr.control.value };
-    const r = call('validatePerson', { ...p, ...changes }, todayIso());
-    const errs = r ? (r.errors || []).filter((x) => F[x.field]) : [];
-    if (errs.length) {
-      const bad = showErrors(F, general, errs);
-      if (bad[0]) bad[0].control.focus();
-      return;
-    }
+    const c = changes();
+    // The core checks the fields being changed (the ID stays on the server).
+    const r = call('validatePerson', { relation: p.relation === 'self' ? 'self' : 'other', ...c }, todayIso());
+    const errs = r ? (r.errors || []).filter((x) => F[x.field] && (x.field !== 'person.phone' || c.phone)) : [];
+    showErrors(F, general, errs);
+    if (errs.length) return F[errs[0].field].control.focus();
     btn.disabled = true;
     try {
-      const res = await api('PATCH', personPath(''), changes);
-      btn.disabled = false;
-      if (res.status === 200 || res.status === 204) {
-        showErrors(F, general, []);
+      const res = await api('PATCH', personPath(''), c);
+      if (res.status === 200) {
         setT(msg, 'saved');
-      } else if (res.status === 422 && res.data && res.data.errors) {
-        const bad = showErrors(F, general, res.data.errors);
-        if (bad[0]) bad[0].control.focus();
+        phoneIn.value = '';
+        p = res.data || p;
       } else {
-        const m = errorText(res.data);
-        if (m) setBi(msg, m); else failed(res);
+        btn.disabled = false;
+        if (res.status === 422 && res.data && res.data.errors) {
+          const bad = showErrors(F, general, res.data.errors);
+          if (bad[0]) bad[0].control.focus();
+        } else if (res.status === 409 && res.data) setBi(msg, errorText(res.data));
+        else failed(res);
       }
     } catch (err) { btn.disabled = false; failed(null, err); }
   } },
-  el('p', { class: 'hint', t: p.edit_policy === 'once' ? 'edit_note_once' : 'edit_note' }),
-  locked ? [lockedRow('name', p.name || p.name_masked), lockedRow('id_type', p.id_type ? t(`id_${p.id_type}`) : ''), lockedRow('id_number', p.id_number || p.id_masked)] : null,
+  el('p', { class: 'hint', t: once ? 'edit_note_once' : 'edit_note' }),
+  lockedRow('name', p.name || p.name_masked), lockedRow('id_type', p.id_type ? el('span', { t: `id_${p.id_type}` }) : ''),
+  lockedRow('id_number', p.id_masked),
+  p.identity_locked ? el('p', { class: 'hint', t: 'locked' }) : null,
   phone.wrap, nat.wrap, reg.wrap, addr.wrap, general, msg, el('div', { class: 'actions' }, btn));
   view(sub('edit_title', who(), form));
 }
 
 async function appealView() {
-  const kind = field('kind', 'appeal_kind', select([['color', 'ak_color'], ['identity', 'ak_identity'], ['other', 'ak_other']], { name: 'kind' }));
-  const text = field('reason', 'appeal_text', el('textarea', { name: 'reason', rows: 4, maxLength: 500 }), 'appeal_hint');
+  const kind = field('topic', 'appeal_kind', select([['color', 'ak_color'], ['identity', 'ak_identity'], ['other', 'ak_other']], { name: 'topic' }));
+  const text = field('message', 'appeal_text', el('textarea', { name: 'message', rows: 4, maxLength: 500 }), 'appeal_hint');
   const general = el('ul', { class: 'err general', hidden: true });
   const msg = el('p', { class: 'status', role: 'status' });
   const list = el('ul', { class: 'appeals' });
-  const F = { kind, reason: text, text };
+  const F = { topic: kind, message: text };
   const btn = el('button', { type: 'submit', class: 'btn primary', t: 'appeal_submit' });
   async function loadList() {
     try {
@@ -434,11 +449,15 @@ async function appealView() {
       const mine = res.status === 200 && Array.isArray(res.data) ? res.data : [];
       if (!mine.length) list.append(el('li', { t: 'appeals_none' }));
       for (const a of mine) {
-        const st = a.status || 'open';
+        const st = a.state || 'open';
+        const p = state.persons.find((x) => x.person_id === a.person_id);
         list.append(el('li', { 'data-status': st },
-          el('strong', { t: `st_${st}` }), ' · ', a.name_masked || '', ' · ', (a.created_at || '').slice(0, 10),
-          el('p', null, a.reason || a.text || ''),
-          a.resolution || a.answer ? el('p', { class: 'hint' }, typeof (a.resolution || a.answer) === 'object' ? setBi(el('span'), a.resolution || a.answer) : a.resolution || a.answer) : null));
+          el('p', { class: 'ah' }, el('strong', { t: `st_${st}` }), ' · ', el('span', { t: `ak_${a.topic || 'other'}` }),
+            p ? ` · ${p.name_masked}` : ''),
+          el('p', null, a.message || ''),
+          el('p', { class: 'hint' }, setFn(el('span'), () => `${t('appeal_filed')} ${showTime(a.filed_at)}`),
+            st === 'open' && a.due_at ? setFn(el('span'), () => ` · ${t('appeal_due')} ${showTime(a.due_at)}`) : null),
+          a.note ? el('p', { class: 'note' }, setFn(el('span'), () => t('appeal_note')), a.note) : null));
       }
     } catch (e) { if (!(e instanceof NetworkError)) throw e; }
   }
@@ -446,12 +465,12 @@ async function appealView() {
     e.preventDefault();
     const reason = text.control.value.trim();
     if (!reason) {
-      showErrors(F, general, [{ field: 'reason', message_zh: '必填', message_en: 'Required' }]);
+      showErrors(F, general, [{ field: 'message', message_zh: '请填写申诉说明', message_en: 'Please explain your appeal.' }]);
       return text.control.focus();
     }
     btn.disabled = true;
     try {
-      const res = await api('POST', personPath('/appeals'), { kind: kind.control.value, reason });
+      const res = await api('POST', personPath('/appeals'), { topic: kind.control.value, message: reason });
       btn.disabled = false;
       if (res.status === 201 || res.status === 200) {
         text.control.value = '';
@@ -486,8 +505,12 @@ async function printView() {
 async function start() {
   const s = session.get();
   if (s && s.dev) devBanner.hidden = false;
+  const info = await serverInfo();
+  if (info) {
+    learnOffset(info.now);
+    devBanner.hidden = !info.dev;
+  } else if (lastCode()) return offlineCard();
   if (s && s.token) return home();
-  if (lastCode() && !navigator.onLine) return offlineCard();
   loginView();
 }
 
