@@ -200,6 +200,110 @@ test('check-in once a day; a family member declared and cards switched', async (
   await page.waitForFunction((n) => document.querySelector('section.card h2').textContent !== n, selfName);
   await page.getByRole('button', { name: '家属', exact: true }).click();
   assert.equal(await page.locator('ul.family li').count(), 1);
+
+  // Two more (through the API with this page's session): the limit of 3 is shown.
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ankang.session')).token);
+  for (const [name, birth] of [['李小妹', '20150505'], ['李小弟', '20170707']]) {
+    const r = await srv.api('POST', '/declarations', {
+      person: { name, id_type: 'resident_id', id_number: residentId('370102', birth), phone: '', nationality: 'CHN',
+        region: '370102', address: '泉城路1号', relation: 'child' },
+      health: { temperature: 36.5, symptoms: [], fever_clinic_14d: false }, travel_14d: [], contact_14d: 'none',
+      commitment: true }, token);
+    assert.equal(r.status, 201, r.text);
+  }
+  await page.reload();
+  await page.locator('section.card').waitFor();
+  assert.equal(await page.locator('nav.tabs button').count(), 4);
+  await page.getByRole('button', { name: '家属', exact: true }).click();
+  assert.equal(await page.locator('ul.family li').count(), 3);
+  await page.getByText('已添加 3 名家属').waitFor();
+  assert.equal(await page.getByRole('button', { name: '添加家属' }).count(), 0);
+  // Removing one frees a place.
+  page.once('dialog', (d) => d.accept());
+  await page.locator('ul.family li').filter({ hasText: '李*弟' }).getByRole('button', { name: '移除' }).click();
+  await page.getByRole('button', { name: '添加家属' }).waitFor();
+  assert.equal(await page.locator('ul.family li').count(), 2);
+  await page.close();
+});
+
+test('travel: places added and removed; a high-risk place previews red like the server', async () => {
+  const admin = await srv.staff('admin');
+  const r = await srv.api('PUT', '/admin/risk-areas', { areas: [{ region: '310101', level: 'high' }] }, admin);
+  assert.equal(r.status, 200, r.text);
+  const day = (n) => new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
+  const page = await newPage();
+  await declareSelf(page);
+  await page.waitForFunction(() => document.documentElement.dataset.core === 'wasm');
+  const add = page.getByRole('button', { name: '添加去过的地方' });
+  const rows = page.locator('li.trow');
+  await add.click();
+  await rows.nth(0).getByLabel('境外', { exact: true }).check();
+  await rows.nth(0).locator('select[name="country"]').selectOption('JPN');
+  await rows.nth(0).locator('input[name="from"]').fill(day(10));
+  await rows.nth(0).locator('input[name="to"]').fill(day(9));
+  await add.click();
+  const sels = rows.nth(1).locator('.region select');
+  await sels.nth(0).selectOption('310000');
+  await sels.nth(1).selectOption('310100');
+  await sels.nth(2).selectOption('310101');
+  await rows.nth(1).locator('input[name="from"]').fill(day(5));
+  await rows.nth(1).locator('input[name="to"]').fill(day(3));
+  const preview = form(page).locator('.preview');
+  await preview.locator('.badge.c-red').waitFor();
+  // A date range the wrong way round is shown on that row.
+  await rows.nth(0).locator('input[name="to"]').fill(day(12));
+  await rows.nth(0).locator('.err:not([hidden])').first().waitFor();
+  await rows.nth(0).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'form-travel-360x740.png') });
+  await rows.nth(0).getByRole('button', { name: '删除此行程' }).click();
+  assert.equal(await rows.count(), 1);
+  assert.equal(await form(page).locator('.err:not([hidden])').count(), 0, 'the removed row took its error with it');
+  await preview.locator('.badge.c-red').waitFor();
+  const previewRules = await preview.locator('li[data-rule]').evaluateAll((ls) => ls.map((l) => l.dataset.rule));
+  await submitDeclaration(page);
+  assert.equal(await cardColor(page), 'red');
+  const cardRules = await page.locator('section.card .reasons li[data-rule]').evaluateAll((ls) => ls.map((l) => l.dataset.rule));
+  assert.deepEqual(cardRules, previewRules);
+  await page.close();
+});
+
+test('keyboard only: log in and reach the declaration form', async () => {
+  const page = await newPage();
+  await page.goto(`${srv.url}/`);
+  await page.locator('form.login').waitFor();
+  for (let i = 0; i < 10 && await page.evaluate(() => document.activeElement.name) !== 'phone'; i++) {
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'phone');
+  await page.keyboard.type(newPhone());
+  await page.keyboard.press('Enter');
+  await page.locator('.devcode').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'code', 'focus moves to the code field');
+  const code = (await page.locator('.devcode').innerText()).match(/\d{4,8}/)[0];
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+  await page.locator('form.decl').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2', 'focus is on the new view');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'name');
+  await page.close();
+});
+
+test('the code refreshes every 60 s while online', async () => {
+  const page = await newPage();
+  await page.clock.install();
+  const fetched = [];
+  page.on('response', (r) => { if (/\/persons\/[^/]+\/code$/.test(r.url())) fetched.push(r.status()); });
+  await declareSelf(page);
+  await submitDeclaration(page);
+  await page.waitForFunction(() => true);
+  for (let i = 0; i < 50 && fetched.length < 1; i++) await page.waitForTimeout(100);
+  const n = fetched.length;
+  assert.ok(n >= 1, 'the card fetched a fresh code when shown');
+  await page.clock.fastForward(61000);
+  for (let i = 0; i < 50 && fetched.length <= n; i++) await page.waitForTimeout(100);
+  assert.equal(fetched.length, n + 1, 'one more fetch after 60 s');
+  assert.deepEqual(fetched.slice(n), [200]);
   await page.close();
 });
 
@@ -308,6 +412,8 @@ test('usable at 320 px, large text, labelled fields', async () => {
   await submitDeclaration(page);
   assert.ok(await overflow() <= 320, 'the card fits at 320 px');
   await page.screenshot({ path: join(ARTIFACTS, 'card-large-text-320.png'), fullPage: true });
+  await page.getByRole('button', { name: '大字' }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.classList.contains('large')), false);
   await page.close();
 });
 

@@ -17,8 +17,8 @@ const ID_TYPES = ['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit',
 
 let rulesCache = null;
 // The active rule set and the public risk areas, for the preview.
-function loadRules() {
-  if (!rulesCache) {
+function loadRules(fresh) {
+  if (!rulesCache || fresh) {
     rulesCache = Promise.all([api('GET', '/rules'), api('GET', '/risk-areas')])
       .then(([r, a]) => (r.status === 200 && r.data ? { rules: r.data, areas: a.status === 200 && Array.isArray(a.data) ? a.data : [] } : null))
       .catch(() => null);
@@ -98,7 +98,7 @@ export function declarationForm(opts) {
       changed();
     });
     row.kind = kind;
-    row.li = el('li', { class: 'trow' }, el('div', { class: 'field' }, el('span', { class: 'sub', t: 'travel_kind' }), kind),
+    row.li = el('li', { class: 'trow' }, el('fieldset', { class: 'field' }, el('legend', { t: 'travel_kind' }), kind),
       regionG.wrap, countryF.wrap, el('div', { class: 'dates' }, from.wrap, to.wrap), remove);
     rows.push(row);
     travelList.append(row.li);
@@ -244,7 +244,7 @@ export function declarationForm(opts) {
     preview.append(list, el('p', { class: 'hint', t: 'preview_note' }));
   }
   setPreview(getCore() ? 'wait' : 'off');
-  loadRules();
+  loadRules(true);
 
   async function onSubmit(e) {
     e.preventDefault();

@@ -127,6 +127,7 @@ function loginView() {
   });
   const form = el('form', { class: 'login', noValidate: true, onsubmit: async (e) => {
     e.preventDefault();
+    if (code.wrap.hidden) return send.click();  // Enter in the phone field asks for a code
     loginBtn.disabled = true;
     try {
       const ph = phone.control.value.trim();
