@@ -109,9 +109,11 @@ export async function startBrowser(opts = {}) {
   };
 }
 
-// GB 11643-1999 resident ID with a correct ISO 7064 MOD 11-2 check character.
+// GB 11643-1999 resident ID with a correct ISO 7064 MOD 11-2 check character;
+// a new sequence number each call, so no two persons in a run share an ID.
+let idSeq = 0;
 export function residentId(region = '370102', birth = '19900101', seq = null) {
-  const s = seq ?? String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+  const s = seq ?? String(++idSeq % 1000).padStart(3, '0');
   const first17 = `${region}${birth}${s}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   let sum = 0;

@@ -154,6 +154,10 @@ test('37.5 °C previews yellow with the fever reason; the server card agrees', a
   assert.deepEqual(cardRules, previewRules, 'the preview and the server give the same reasons');
   assert.match(await page.locator('section.card').innerText(), /黄码/);
   await page.screenshot({ path: join(ARTIFACTS, 'card-yellow-360x740.png') });
+  const codes = zbar(await page.locator('section.card .qr').screenshot());
+  assert.equal(codes.length, 1, 'the yellow QR scans');
+  const v = await srv.api('POST', '/verify', { qr: codes[0] }, await srv.staff('verifier'));
+  assert.equal(v.json.color, 'yellow');
   await page.close();
 });
 
@@ -172,6 +176,7 @@ test('check-in once a day; a family member declared and cards switched', async (
   await page.getByRole('button', { name: '每日打卡' }).click();
   await page.getByText('今日已打卡').waitFor();
   assert.equal(await page.getByRole('button', { name: /^打卡$/ }).isDisabled(), true);
+  await page.screenshot({ path: join(ARTIFACTS, 'checkin-done-360x740.png') });
   // ...and after a reload the server refuses a second check-in the same day (409).
   await page.reload();
   await page.locator('section.card').waitFor();
@@ -217,6 +222,7 @@ test('check-in once a day; a family member declared and cards switched', async (
   await page.getByRole('button', { name: '家属', exact: true }).click();
   assert.equal(await page.locator('ul.family li').count(), 3);
   await page.getByText('已添加 3 名家属').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'family-360x740.png') });
   assert.equal(await page.getByRole('button', { name: '添加家属' }).count(), 0);
   // Removing one frees a place.
   page.once('dialog', (d) => d.accept());
@@ -379,6 +385,11 @@ test('red after the authority lists the person; offline keeps the last code', as
   assert.match(await page.locator('section.card').innerText(), /红码/);
   assert.ok(await page.locator('section.card .reasons li').count() >= 1);
   await page.screenshot({ path: join(ARTIFACTS, 'card-red-360x740.png') });
+  const codes = zbar(await page.locator('section.card .qr').screenshot());
+  assert.equal(codes.length, 1, 'the red QR scans');
+  const v = await srv.api('POST', '/verify', { qr: codes[0] }, await srv.staff('verifier'));
+  assert.equal(v.json.valid, true);
+  assert.equal(v.json.color, 'red');
 
   // Offline: the card stays, marked; a reload still shows the last code.
   await page.context().setOffline(true);
@@ -436,6 +447,7 @@ test('paper code print view, edit info with locked fields, appeal with status', 
   await page.getByLabel('详细地址').fill('历下区泉城路2号');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('已保存').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'edit-360x740.png'), fullPage: true });
 
   await page.getByRole('button', { name: '返回健康码' }).click();
   await page.getByRole('button', { name: '申诉' }).click();
@@ -444,6 +456,7 @@ test('paper code print view, edit info with locked fields, appeal with status', 
   await page.getByText('申诉已提交').waitFor();
   await page.locator('ul.appeals li[data-status]').first().waitFor();
   assert.match(await page.locator('ul.appeals').innerText(), /处理中/);
+  await page.screenshot({ path: join(ARTIFACTS, 'appeal-360x740.png'), fullPage: true });
   await page.close();
 });
 

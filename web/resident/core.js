@@ -71,7 +71,8 @@ export function regionChain(code) {
 }
 
 // ---- QR drawing ----
-const INK = { green: '#0a7a2f', yellow: '#8a6a00', red: '#b3261e', gray: '#444' };
+// The core renderer's colours (shared/card.cc), so both drawings look the same.
+const INK = { green: '#1a7f37', yellow: '#d4a500', red: '#c62828', gray: '#555555' };
 
 // SVG of the QR: the core's renderer, or the same picture drawn here from the
 // matrix when the core is missing (drawing a given matrix, not encoding one).

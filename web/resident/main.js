@@ -50,6 +50,7 @@ function say(keyOrPair, kind = '') {
 let leave = null;  // cleanup of the current view
 function view(node, focus) {
   if (leave) { leave(); leave = null; }
+  say(null);  // a message belongs to the view it was said in
   clear(main).append(node);
   const h = focus || node.querySelector('h2');
   if (h) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
@@ -259,8 +260,8 @@ function goneOffline(card) {
 function offlineCard() {
   const code = lastCode();
   if (!code) {
-    say('err_network', 'bad');
-    return loginView();
+    loginView();
+    return say('err_network', 'bad');
   }
   const card = codeCard();
   const retry = el('button', { type: 'button', class: 'btn', t: 'retry', onclick: () => start() });
@@ -291,8 +292,10 @@ function checkinView() {
   const msg = el('p', { class: 'status', role: 'status' });
   const F = { temperature: temp, symptoms: sym };
   const btn = el('button', { type: 'submit', class: 'btn primary', t: 'checkin_submit' });
-  const done = state.checkedIn[state.current] === todayIso();
-  if (done) { setT(msg, 'checkin_done'); btn.disabled = true; }
+  if (state.checkedIn[state.current] === todayIso()) {
+    return view(sub('checkin_title', who(), el('p', { class: 'status done', role: 'status', t: 'checkin_done' }),
+      el('button', { type: 'submit', class: 'btn primary', t: 'checkin_submit', disabled: true })));
+  }
   const body = () => {
     const v = temp.control.value.trim();
     const b = { symptoms: symptomValues(form, 'ci_symptoms') };
@@ -314,8 +317,8 @@ function checkinView() {
         state.checkedIn[state.current] = todayIso();
         const p = currentPerson();
         if (p && res.data && res.data.color) p.code = { ...p.code, ...res.data };
-        say('checkin_ok', 'good');
         cardView();
+        say('checkin_ok', 'good');
         return;
       }
       if (res.status === 409) {
@@ -366,6 +369,13 @@ function familyView() {
       : el('button', { type: 'button', class: 'btn primary', t: 'add_family', onclick: () => declareView('family') })));
 }
 
+// A small padlock drawn inline (emoji fonts are missing on some phones).
+function lockIcon() {
+  const i = el('span', { class: 'lock', 'aria-hidden': 'true' });
+  i.innerHTML = '<svg viewBox="0 0 12 14" width="12" height="14"><rect x="1" y="6" width="10" height="8" rx="1.5" fill="currentColor"/><path d="M3.5 6V4.2a2.5 2.5 0 0 1 5 0V6" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>';
+  return i;
+}
+
 // Edit personal info: residence fields within the rule set's limit (once a day
 // or once in total); name and ID are shown locked once a code was issued.
 async function editView() {
@@ -376,7 +386,7 @@ async function editView() {
     p = res.data;
   } catch (e) { return failed(null, e); }
   const lockedRow = (key, value) => el('div', { class: 'field locked' }, el('span', { class: 'lbl', t: key }),
-    el('p', { class: 'val' }, el('span', { 'aria-hidden': 'true' }, '🔒 '), value || ''));
+    el('p', { class: 'val' }, lockIcon(), value || ''));
   const region = regionPicker('edit-r');
   const phoneIn = input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: 'off' });
   const phone = field('person.phone', 'phone', phoneIn);
