@@ -338,7 +338,19 @@ test('switching to English changes labels and messages', async () => {
   await page.reload();
   await page.locator('form.decl').waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  // The card in English: colour in words, reasons and advice from the server in English.
+  await fillDeclaration(page, { id: residentId(), name: 'John Smith', temperature: '37.6' });
+  await form(page).locator('.preview .badge.c-yellow').waitFor();
+  await form(page).getByRole('button', { name: 'Submit declaration' }).click();
+  await page.locator('section.card .qr svg').waitFor();
+  const card = await page.locator('section.card').innerText();
+  assert.match(card, /Yellow code/);
+  assert.match(card, /Health code of J\*+h/);
+  assert.doesNotMatch(await page.locator('section.card .reasons').innerText(), /[\u4e00-\u9fff]/);
+  assert.match(await page.locator('section.card .qr').getAttribute('aria-label'), /Yellow code/);
+  await page.screenshot({ path: join(ARTIFACTS, 'card-english-yellow-360x740.png') });
   await page.getByRole('button', { name: /中文|Switch to Chinese|切换到中文/ }).click();
+  assert.match(await page.locator('section.card').innerText(), /黄码/);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   await page.close();
 });

@@ -388,11 +388,14 @@ async function editView() {
   const lockedRow = (key, value) => el('div', { class: 'field locked' }, el('span', { class: 'lbl', t: key }),
     el('p', { class: 'val' }, lockIcon(), value || ''));
   const region = regionPicker('edit-r');
-  const phoneIn = input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: 'off' });
+  // The server may send the phone itself (to its own guardian) or only a masked form.
+  const phoneIn = input({ name: 'phone', type: 'tel', inputMode: 'tel', autocomplete: 'off', value: p.phone || '' });
   const phone = field('person.phone', 'phone', phoneIn);
-  const keep = el('p', { class: 'hint' });
-  setFn(keep, () => t('phone_keep').replace('{p}', p.phone_masked || '—'));
-  phone.wrap.insertBefore(keep, phoneIn);
+  if (!p.phone && p.phone_masked) {
+    const keep = el('p', { class: 'hint' });
+    setFn(keep, () => t('phone_keep').replace('{p}', p.phone_masked));
+    phone.wrap.insertBefore(keep, phoneIn);
+  }
   const nat = field('person.nationality', 'nationality', countrySelect({ name: 'nationality' }, p.nationality || 'CHN'));
   const reg = group('person.region', 'residence', region.wrap);
   reg.control = region.first;
@@ -425,7 +428,6 @@ async function editView() {
       const res = await api('PATCH', personPath(''), c);
       if (res.status === 200) {
         setT(msg, 'saved');
-        phoneIn.value = '';
         p = res.data || p;
       } else {
         btn.disabled = false;
