@@ -204,6 +204,12 @@ function personTabs() {
 
 function cardView() {
   const p = currentPerson();
+  if (p && !p.code) {
+    // A family member added without a declaration yet: declare first.
+    return view(el('div', null, personTabs(), el('section', { class: 'subview' },
+      el('h2', null, p.name_masked || ''), el('p', { t: 'no_code' }),
+      el('button', { type: 'button', class: 'btn primary', t: 'declare_title', onclick: () => declareView('again') }))));
+  }
   const card = codeCard();
   const actions = el('div', { class: 'grid' },
     el('button', { type: 'button', class: 'btn', t: 'act_checkin', onclick: checkinView }),

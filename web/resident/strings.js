@@ -118,6 +118,7 @@ export const S = {
   refreshed: ['已更新 {t}', 'Updated {t}'],
   live_clock: ['当前时间', 'Current time'],
   persons: ['切换健康码', 'Switch code'],
+  no_code: ['还没有健康码：请先完成健康申报。', 'No code yet: please make a health declaration first.'],
   // actions
   act_checkin: ['每日打卡', 'Daily check-in'],
   act_declare: ['重新申报', 'Declare again'],
