@@ -97,6 +97,8 @@ test('a new resident logs in, declares, gets a green card whose QR verifies', as
   assert.match(await card.innerText(), /绿码/);
   assert.match(await card.innerText(), /王\*明/);
   assert.match(await card.locator('.qr').getAttribute('aria-label'), /绿码/);
+  // The result is announced to screen readers, colour in words.
+  assert.match(await card.locator('[aria-live]').innerText(), /王\*明 的健康码：绿码，绿色：可通行/);
   // The clock moves.
   const t1 = await card.locator('.clock time').innerText();
   await page.waitForTimeout(1100);
