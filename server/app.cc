@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/console.h"
 #include "server/storage.h"
 
 namespace ankang::server {
@@ -142,6 +143,8 @@ void RegisterAllRoutes(App& app) {
   RegisterVerifyRoutes(app);
   RegisterAdminRoutes(app);
   RegisterReviewRoutes(app);
+  RegisterVenueRoutes(app);
+  RegisterConsoleRoutes(app);
 }
 
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys) {
@@ -164,6 +167,7 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
         KeyMetaRow{k.kid, Base64UrlEncode(k.public_key), k.not_before, k.not_after});
   }
   app->otp = MakeOtpSender(opts.otp_webhook);
+  LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts (console.h)
   RegisterAllRoutes(*app);
   if (opts.dev) {
     for (const char* role : {"admin", "verifier", "issuer", "venue"}) {

@@ -44,7 +44,13 @@ struct App {
   DevClock* dev_clock = nullptr;  // set only with --dev
   DataKeys data_keys;
   SigningKeys signing;
-  ActiveRules rules;
+  ActiveRules rules;  // as loaded at start; read the rules in force with CurrentRules()
+  // The rule set in force: `rules` until the admin console activates another
+  // (routes_console.cc). Readers take a snapshot; swapping is thread-safe.
+  std::shared_ptr<const ActiveRules> CurrentRules();
+  void SetRules(ActiveRules r);
+  std::mutex rules_mu;
+  std::shared_ptr<const ActiveRules> rules_now;
   std::unique_ptr<OtpSender> otp;
   Metrics metrics;
   Router router;
@@ -71,6 +77,8 @@ void RegisterResidentRoutes(App& app);
 void RegisterVerifyRoutes(App& app);
 void RegisterAdminRoutes(App& app);
 void RegisterReviewRoutes(App& app);
+void RegisterVenueRoutes(App& app);    // routes_venues.cc (issue 5)
+void RegisterConsoleRoutes(App& app);  // routes_console.cc (issue 5)
 void RegisterAllRoutes(App& app);
 
 // Builds an App for opts with the given storage and keys (used by main and by

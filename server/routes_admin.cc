@@ -96,8 +96,8 @@ Response PutCaseStatus(App& app, const Request& req) {
 }
 
 Response GetReviewRegions(App& app, const Request&) {
-  return JsonResponse(Status::kOk,
-                      {{"regions", app.db->ReviewRegions()}, {"review_enabled", app.rules.review}});
+  return JsonResponse(Status::kOk, {{"regions", app.db->ReviewRegions()},
+                                    {"review_enabled", app.CurrentRules()->review}});
 }
 
 Response PutReviewRegions(App& app, const Request& req) {

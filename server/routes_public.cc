@@ -26,7 +26,7 @@ Response Keys(App& app, const Request&) {
 
 Response Rules(App& app, const Request&) {
   Response r;
-  r.body = app.rules.text;
+  r.body = app.CurrentRules()->text;
   r.headers.emplace_back("Cache-Control", "public, max-age=300");
   return r;
 }

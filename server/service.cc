@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/console.h"
 #include "server/qr.h"
 #include "shared/facts.h"
 #include "shared/token.h"
@@ -96,7 +97,7 @@ int64_t AddWorkingDays(const App& app, int64_t at, int n) {
   return t;
 }
 
-std::optional<Scored> ScorePerson(App& app, const PersonRow& p) {
+std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set) {
   std::optional<DeclarationRow> latest = app.db->LatestDeclaration(p.id);
   if (!latest) return std::nullopt;
   const int64_t now = app.Now();
@@ -106,8 +107,10 @@ std::optional<Scored> ScorePerson(App& app, const PersonRow& p) {
     latest->review_state = "auto_issued";
     latest->reviewed_by = "system";
     latest->reviewed_at = latest->review_due;
-    app.db->UpdateReview(*latest);
-    app.Audit(Caller{}, "review.auto_issue", latest->id);
+    if (rule_set == nullptr) {  // a dry run with another rule set writes nothing
+      app.db->UpdateReview(*latest);
+      app.Audit(Caller{}, "review.auto_issue", latest->id);
+    }
   }
   Json decl = Json::parse(latest->body, nullptr, false);
   if (decl.is_discarded() || !decl.is_object()) decl = Json::object();
@@ -141,9 +144,11 @@ std::optional<Scored> ScorePerson(App& app, const PersonRow& p) {
   in.review_state = latest->review_required ? latest->review_state : "none";
   in.now = Instant{now, tz};
 
-  Json facts = BuildFacts(in, app.rules.json);
+  std::shared_ptr<const ActiveRules> active = app.CurrentRules();
+  const Json& rules = rule_set != nullptr ? *rule_set : active->json;
+  Json facts = BuildFacts(in, rules);
   Scored s;
-  s.verdict = Evaluate(app.rules.json, facts);
+  s.verdict = Evaluate(rules, facts);
   s.verdict_json = ToJson(s.verdict);
   s.declaration = *latest;
   return s;
@@ -194,6 +199,7 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
   } else if (p.last_color != color) {
     app.db->SetPersonColor(p.id, color);
   }
+  app.db->RecordColorDay(FormatDate(app.Today()), p.id, p.region, color);  // statistics
   app.metrics.CountCode(color);
   out.code = std::move(code);
   out.scored = std::move(*s);
@@ -213,9 +219,7 @@ Json VerifyQr(App& app, const std::string& qr) {
   ParsedToken t = ParseToken(qr);
   if (!t.ok) return out;
   if (t.claims.issuer != app.opts.issuer_id) {
-    out["status"] = "unknown_issuer";
-    out["issuer"] = t.claims.issuer;
-    return out;
+    return VerifyTrustedIssuer(app, t, std::move(out));  // 互认 (console.h)
   }
   std::optional<SigningKey> key = app.signing.Find(t.kid, now);
   if (!key || t.alg != -8 || t.signature.size() != crypto_sign_BYTES ||

@@ -50,7 +50,8 @@ struct Scored {
 };
 // Scores a person's latest declaration now; nullopt when it has none.
 // Applies the review auto-issue when its deadline has passed.
-std::optional<Scored> ScorePerson(App& app, const PersonRow& p);
+// With rule_set (a dry run of another rule set) nothing is written.
+std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set = nullptr);
 
 enum class TokenKind { kScreen, kPaper };
 

@@ -149,6 +149,66 @@ struct KeyMetaRow {
   int64_t not_after = 0;
 };
 
+// --- Issue 5, the staff side (venues, 互认, rule sets, statistics, audit search).
+
+struct VenueRow {
+  std::string id;
+  std::string owner_staff_id;
+  std::string name;
+  std::string region;
+  std::string address;
+  int64_t created_at = 0;
+};
+
+struct VisitRow {
+  std::string id;
+  std::string venue_id;
+  std::string person_id;
+  std::string account_id;
+  int64_t at = 0;
+  std::string day;  // local date "YYYY-MM-DD"
+  double temperature = 0;
+  std::string color;  // the person's colour at check-in
+};
+
+// Another issuer whose codes are recognised (互认): its published key list.
+struct TrustedIssuerRow {
+  std::string issuer;     // the "iss" in its tokens
+  std::string name;       // display name, e.g. "杭州 Hangzhou"
+  std::string keys_url;   // where its GET /api/v1/keys lives; "" when keys were pasted
+  std::string keys_json;  // JSON array of {kid, x, not_before, not_after}
+  int64_t updated_at = 0;
+  std::string added_by;
+};
+
+// An uploaded (or activated preset) rule set.
+struct RuleSetRow {
+  std::string id;           // "rs_<random>" or "preset:<name>"
+  std::string rule_set_id;  // the document's "id"
+  std::string version;      // the document's "version"
+  std::string body;         // JSON text
+  std::string source;       // "upload" or "preset"
+  int64_t uploaded_at = 0;
+  std::string uploaded_by;
+  bool active = false;
+};
+
+struct AuditQuery {
+  std::string actor;   // exact, e.g. "staff:admin"; "" = any
+  std::string action;  // prefix, e.g. "risk_areas"; "" = any
+  std::string target;  // exact; "" = any
+  int64_t from = 0;    // inclusive; 0 = open
+  int64_t to = 0;      // exclusive; 0 = open
+  int limit = 100;
+};
+
+// One bar segment of the statistics: key is a day or a region.
+struct ColorCount {
+  std::string key;
+  std::string color;
+  int64_t count = 0;
+};
+
 class Storage {
  public:
   virtual ~Storage() = default;
@@ -236,6 +296,35 @@ class Storage {
 
   // Statistics.
   virtual std::map<std::string, int64_t> CountPersonsByColor() = 0;
+
+  // --- Issue 5, the staff side.
+  // Venues and visits.
+  virtual void CreateVenue(const VenueRow& v) = 0;
+  virtual std::optional<VenueRow> GetVenue(const std::string& id) = 0;
+  virtual std::vector<VenueRow> ListVenues(const std::string& owner_staff_id) = 0;  // "" = all
+  virtual void AddVisit(const VisitRow& v) = 0;
+  // Visits at a venue with from <= at < to, oldest first.
+  virtual std::vector<VisitRow> VisitsBetween(const std::string& venue_id, int64_t from,
+                                              int64_t to) = 0;
+  virtual int64_t CountVisits(const std::string& venue_id, int64_t since) = 0;
+  // Trusted other issuers (互认).
+  virtual void PutTrustedIssuer(const TrustedIssuerRow& t) = 0;  // insert or replace
+  virtual std::optional<TrustedIssuerRow> GetTrustedIssuer(const std::string& issuer) = 0;
+  virtual std::vector<TrustedIssuerRow> ListTrustedIssuers() = 0;
+  virtual bool DeleteTrustedIssuer(const std::string& issuer) = 0;
+  // Rule sets; at most one is active (none: the --rules preset is in force).
+  virtual void AddRuleSet(const RuleSetRow& r) = 0;  // insert or replace
+  virtual std::optional<RuleSetRow> GetRuleSet(const std::string& id) = 0;
+  virtual std::vector<RuleSetRow> ListRuleSets() = 0;  // newest first
+  virtual void SetActiveRuleSet(const std::string& id) = 0;
+  // Persons in id order after `after_id` ("" = from the start), for bulk rescoring.
+  virtual std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) = 0;
+  // Statistics: the colour a person's code had on a day (last one wins).
+  virtual void RecordColorDay(const std::string& day, const std::string& person_id,
+                              const std::string& region, const std::string& color) = 0;
+  virtual std::vector<ColorCount> ColorsByDay(const std::string& from_day) = 0;
+  virtual std::vector<ColorCount> ColorsByRegion() = 0;               // persons' last colour
+  virtual std::vector<AuditRow> QueryAudit(const AuditQuery& q) = 0;  // newest first
 
   // Retention: deletes declarations and check-ins made before `before`, and
   // expired sessions / one-time codes; returns the number of rows deleted.

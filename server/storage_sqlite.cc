@@ -171,6 +171,38 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_venue ON visits (venue_id, at);
 )sql",
+      // 2: issue 5, the staff side: trusted issuers (互认), uploaded rule sets,
+      // colour statistics per day, audit search.
+      R"sql(
+CREATE TABLE trusted_issuers (
+  issuer TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  keys_url TEXT NOT NULL,
+  keys_json TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  added_by TEXT NOT NULL
+);
+CREATE TABLE rule_sets (
+  id TEXT PRIMARY KEY,
+  rule_set_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  active INTEGER NOT NULL
+);
+CREATE TABLE color_days (
+  day TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  color TEXT NOT NULL,
+  PRIMARY KEY (day, person_id)
+);
+CREATE INDEX venues_owner ON venues (owner_staff_id);
+CREATE INDEX persons_region ON persons (region, last_color);
+CREATE INDEX audit_log_actor ON audit_log (actor, at);
+)sql",
   };
   return kMigrations;
 }
@@ -649,10 +681,215 @@ class SqliteStorage : public Storage {
       for (const char* t :
            {"accounts", "sessions", "otp_codes", "otp_sends", "persons", "guardianships",
             "declarations", "checkins", "risk_areas", "case_status", "review_regions", "appeals",
-            "venues", "visits", "audit_log"}) {
+            "venues", "visits", "audit_log", "color_days"}) {
         Write(std::string("DELETE FROM ") + t + " WHERE 1 = ?", 1);
       }
     });
+  }
+
+  // --- Issue 5, the staff side: venues, visits, trusted issuers, rule sets,
+  // statistics, audit search.
+  void CreateVenue(const VenueRow& v) override {
+    Write(
+        "INSERT INTO venues (id, owner_staff_id, name, region, address, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        v.id, v.owner_staff_id, v.name, v.region, v.address, v.created_at);
+  }
+  std::optional<VenueRow> GetVenue(const std::string& id) override {
+    auto v = VenuesWhere("id = ?", id);
+    if (v.empty()) return std::nullopt;
+    return v.front();
+  }
+  std::vector<VenueRow> ListVenues(const std::string& owner_staff_id) override {
+    if (owner_staff_id.empty()) return VenuesWhere("1 = ?", 1);
+    return VenuesWhere("owner_staff_id = ?", owner_staff_id);
+  }
+  void AddVisit(const VisitRow& v) override {
+    Write(
+        "INSERT INTO visits (id, venue_id, person_id, account_id, at, day, temperature, color) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        v.id, v.venue_id, v.person_id, v.account_id, v.at, v.day, v.temperature, v.color);
+  }
+  std::vector<VisitRow> VisitsBetween(const std::string& venue_id, int64_t from,
+                                      int64_t to) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, venue_id, person_id, account_id, at, day, temperature, color FROM visits "
+        "WHERE venue_id = ? AND at >= ? AND at < ? ORDER BY at, id LIMIT 100000");
+    s.Bind(venue_id, from, to);
+    std::vector<VisitRow> out;
+    while (s.Step()) {
+      out.push_back(
+          {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Real(6), s.Text(7)});
+    }
+    return out;
+  }
+  int64_t CountVisits(const std::string& venue_id, int64_t since) override {
+    return Count("SELECT COUNT(*) FROM visits WHERE venue_id = ? AND at >= ?", venue_id, since);
+  }
+
+  void PutTrustedIssuer(const TrustedIssuerRow& t) override {
+    Transaction([&] {
+      Write("DELETE FROM trusted_issuers WHERE issuer = ?", t.issuer);
+      Write(
+          "INSERT INTO trusted_issuers (issuer, name, keys_url, keys_json, updated_at, added_by) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          t.issuer, t.name, t.keys_url, t.keys_json, t.updated_at, t.added_by);
+    });
+  }
+  std::optional<TrustedIssuerRow> GetTrustedIssuer(const std::string& issuer) override {
+    auto v = IssuersWhere("issuer = ?", issuer);
+    if (v.empty()) return std::nullopt;
+    return v.front();
+  }
+  std::vector<TrustedIssuerRow> ListTrustedIssuers() override { return IssuersWhere("1 = ?", 1); }
+  bool DeleteTrustedIssuer(const std::string& issuer) override {
+    return Write("DELETE FROM trusted_issuers WHERE issuer = ?", issuer) > 0;
+  }
+
+  void AddRuleSet(const RuleSetRow& r) override {
+    Transaction([&] {
+      Write("DELETE FROM rule_sets WHERE id = ?", r.id);
+      Write(
+          "INSERT INTO rule_sets (id, rule_set_id, version, body, source, uploaded_at, "
+          "uploaded_by, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          r.id, r.rule_set_id, r.version, r.body, r.source, r.uploaded_at, r.uploaded_by, r.active);
+    });
+  }
+  std::optional<RuleSetRow> GetRuleSet(const std::string& id) override {
+    auto v = RuleSetsWhere("id = ?", id);
+    if (v.empty()) return std::nullopt;
+    return v.front();
+  }
+  std::vector<RuleSetRow> ListRuleSets() override { return RuleSetsWhere("1 = ?", 1); }
+  void SetActiveRuleSet(const std::string& id) override {
+    Transaction([&] {
+      Write("UPDATE rule_sets SET active = 0 WHERE active <> ?", 0);
+      if (!id.empty()) Write("UPDATE rule_sets SET active = 1 WHERE id = ?", id);
+    });
+  }
+
+  std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
+        "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
+        "edit_count, code_issued_at, last_color FROM persons WHERE id > ? ORDER BY id LIMIT ?");
+    s.Bind(after_id, limit);
+    std::vector<PersonRow> out;
+    while (s.Step()) {
+      PersonRow p;
+      p.id = s.Text(0);
+      p.person_ref = s.Text(1);
+      p.id_type = s.Text(2);
+      p.id_hmac = s.Text(3);
+      p.id_enc = s.Text(4);
+      p.id_tail = s.Text(5);
+      p.name_enc = s.Text(6);
+      p.name_masked = s.Text(7);
+      p.phone_enc = s.Text(8);
+      p.nationality = s.Text(9);
+      p.region = s.Text(10);
+      p.address_enc = s.Text(11);
+      p.created_at = s.Int(12);
+      p.updated_at = s.Int(13);
+      p.last_edit_day = s.Text(14);
+      p.edit_count = static_cast<int>(s.Int(15));
+      p.code_issued_at = s.Int(16);
+      p.last_color = s.Text(17);
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  void RecordColorDay(const std::string& day, const std::string& person_id,
+                      const std::string& region, const std::string& color) override {
+    Write(
+        "INSERT INTO color_days (day, person_id, region, color) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (day, person_id) DO UPDATE SET color = excluded.color, "
+        "region = excluded.region WHERE color_days.color <> excluded.color",
+        day, person_id, region, color);
+  }
+  std::vector<ColorCount> ColorsByDay(const std::string& from_day) override {
+    return Counts(
+        "SELECT day, color, COUNT(*) FROM color_days WHERE day >= ? GROUP BY day, color "
+        "ORDER BY day",
+        from_day);
+  }
+  std::vector<ColorCount> ColorsByRegion() override {
+    return Counts(
+        "SELECT region, last_color, COUNT(*) FROM persons WHERE last_color <> ? "
+        "GROUP BY region, last_color ORDER BY region",
+        "");
+  }
+
+  std::vector<AuditRow> QueryAudit(const AuditQuery& q) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    // Fixed SQL with "empty means any" parameters: one prepared statement.
+    auto s = Prep(
+        "SELECT id, at, actor, action, target, detail FROM audit_log "
+        "WHERE (? = '' OR actor = ?) AND (? = '' OR substr(action, 1, length(?)) = ?) "
+        "AND (? = '' OR target = ?) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?) "
+        "ORDER BY at DESC, id DESC LIMIT ?");
+    s.Bind(q.actor, q.actor, q.action, q.action, q.action, q.target, q.target, q.from, q.from, q.to,
+           q.to, q.limit);
+    std::vector<AuditRow> out;
+    while (s.Step())
+      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    return out;
+  }
+
+ private:
+  template <typename... Args>
+  std::vector<VenueRow> VenuesWhere(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s =
+        Prep("SELECT id, owner_staff_id, name, region, address, created_at FROM venues WHERE " +
+             where + " ORDER BY created_at, id LIMIT 10000");
+    s.Bind(args...);
+    std::vector<VenueRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)});
+    }
+    return out;
+  }
+  template <typename... Args>
+  std::vector<TrustedIssuerRow> IssuersWhere(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT issuer, name, keys_url, keys_json, updated_at, added_by FROM trusted_issuers "
+        "WHERE " +
+        where + " ORDER BY issuer");
+    s.Bind(args...);
+    std::vector<TrustedIssuerRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)});
+    }
+    return out;
+  }
+  template <typename... Args>
+  std::vector<RuleSetRow> RuleSetsWhere(const std::string& where, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(
+        "SELECT id, rule_set_id, version, body, source, uploaded_at, uploaded_by, active "
+        "FROM rule_sets WHERE " +
+        where + " ORDER BY uploaded_at DESC, id");
+    s.Bind(args...);
+    std::vector<RuleSetRow> out;
+    while (s.Step()) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6),
+                     s.Int(7) != 0});
+    }
+    return out;
+  }
+  template <typename... Args>
+  std::vector<ColorCount> Counts(const std::string& sql, const Args&... args) {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep(sql);
+    s.Bind(args...);
+    std::vector<ColorCount> out;
+    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2)});
+    return out;
   }
 
  private:

@@ -1,6 +1,6 @@
 // Builds the staff pages (/staff, /admin, /review, /venue, /v/{venue_id}) into
 // web/dist/: NAME.html, staff-assets/NAME.js (esbuild bundle, minified, no
-// third-party requests), staff-assets/staff.css, and wasm/ankang_core.{js,wasm}
+// third-party requests), staff-assets/staff.css, and ankang_core.{js,wasm}
 // (the verifier parses tokens offline with the shared core). Called by
 // web/build.mjs; runs alone too: `node web/build-staff.mjs`.
 import { build } from 'esbuild';
@@ -26,11 +26,11 @@ export async function buildStaff({ outDir = path.join(here, 'dist'), wasmDir = p
   });
   fs.copyFileSync(path.join(here, 'staff.css'), path.join(assets, 'staff.css'));
   for (const p of STAFF_PAGES) fs.copyFileSync(path.join(here, `${p}.html`), path.join(outDir, `${p}.html`));
-  const wasmOut = path.join(outDir, 'wasm');
-  fs.mkdirSync(wasmOut, { recursive: true });
+  // web/build.mjs copies the wasm core to the dist root; do it here when run alone.
   for (const f of ['ankang_core.js', 'ankang_core.wasm']) {
     const src = path.join(process.env.ANKANG_WASM_DIR || wasmDir, f);
-    if (fs.existsSync(src)) fs.copyFileSync(src, path.join(wasmOut, f));
+    if (fs.existsSync(path.join(outDir, f))) continue;
+    if (fs.existsSync(src)) fs.copyFileSync(src, path.join(outDir, f));
     else console.warn(`build-staff: ${src} missing (build the wasm module first); offline verification needs it`);
   }
   const sizes = STAFF_PAGES.map((p) => `${p} ${(fs.statSync(path.join(assets, `${p}.js`)).size / 1024).toFixed(1)} KB`);

@@ -27,7 +27,7 @@ async function statsTab(box) {
   const out = h('div', { class: 'chart', id: 'stats' });
   async function load() {
     clear(out);
-    const r = await api('GET', `/admin/stats?days=${days.value}`);
+    const r = await api('GET', `/admin/statistics?days=${days.value}`);
     if (r.status !== 200) { out.append(h('p', { class: 'error' }, errorText(r))); return; }
     const d = r.data;
     const tot = d.current || {};
@@ -97,7 +97,7 @@ async function riskTab(box) {
   const list = h('div', { id: 'risk-list' });
   const msg = msgEl('risk-msg');
   async function search() {
-    const r = await api('GET', `/admin/risk-areas?q=${encodeURIComponent(q.value.trim())}`);
+    const r = await api('GET', `/admin/regions?q=${encodeURIComponent(q.value.trim())}`);
     clear(list);
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
     const items = r.data.areas || [];
@@ -189,17 +189,21 @@ async function appealsTab(box) {
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
     const items = Array.isArray(r.data) ? r.data : r.data.appeals || [];
     const now = Date.now();
-    list.append(table('appeal-table', ['提交 Filed', '截止 Due', '人员 Person', '类型 Kind', '理由 Reason', '状态 Status', '处理 Resolve'], items.map((a) => {
-      const note = h('input', { placeholder: '答复 Note', class: 'note' });
-      const open = !a.status || a.status === 'open' || a.status === 'pending';
+    const resolve = async (a, decision, note) => {
+      say(msg, await api('POST', `/admin/appeals/${encodeURIComponent(a.appeal_id)}/resolve`, { decision, note }), '已处理 Resolved');
+      load();
+    };
+    list.append(table('appeal-table', ['提交 Filed', '截止 Due', '人员 Person', '类型 Topic', '内容 Message', '状态 State', '处理 Resolve'], items.map((a) => {
+      const note = h('input', { placeholder: '答复(必填) Note (required)', class: 'note' });
+      const open = a.state === 'open';
       const overdue = open && (a.overdue || (a.due_at && Date.parse(a.due_at) < now));
       return h('tr', { class: overdue ? 'overdue' : '', 'data-appeal': a.appeal_id },
-        h('td', null, fmtTime(a.created_at || a.filed_at)), h('td', null, fmtTime(a.due_at), overdue ? h('strong', null, ' 逾期 OVERDUE') : ''),
-        h('td', null, a.name_masked || a.person_id || ''), h('td', null, a.kind || a.type || ''), h('td', null, a.reason || a.text || ''),
-        h('td', null, a.status || ''),
+        h('td', null, fmtTime(a.filed_at)), h('td', null, fmtTime(a.due_at), overdue ? h('strong', null, ' 逾期 OVERDUE') : ''),
+        h('td', null, a.name_masked || ''), h('td', null, a.topic || ''), h('td', null, a.message || ''),
+        h('td', null, a.state || ''),
         h('td', null, open ? [note, ' ',
-          h('button', { type: 'button', class: 'primary', onclick: async () => { say(msg, await api('POST', `/admin/appeals/${encodeURIComponent(a.appeal_id)}`, { decision: 'accept', note: note.value }), '已处理 Resolved'); load(); } }, bi('支持', 'Accept')), ' ',
-          h('button', { type: 'button', onclick: async () => { say(msg, await api('POST', `/admin/appeals/${encodeURIComponent(a.appeal_id)}`, { decision: 'reject', note: note.value }), '已处理 Resolved'); load(); } }, bi('驳回', 'Reject'))] : (a.note || '')));
+          h('button', { type: 'button', class: 'primary', onclick: () => resolve(a, 'resolved', note.value) }, bi('已解决', 'Resolve')), ' ',
+          h('button', { type: 'button', onclick: () => resolve(a, 'rejected', note.value) }, bi('驳回', 'Reject'))] : `${a.resolved_by || ''}: ${a.note || ''}`));
     })));
   }
   box.append(h('h2', null, bi('申诉', 'Appeals')), msg, list);
@@ -281,7 +285,7 @@ async function venuesTab(box) {
         const rr = await api('POST', `/admin/venues/${encodeURIComponent(sel.value)}/close-contacts`, { from: new Date(from.value).toISOString(), to: new Date(to.value).toISOString() });
         say(msg, rr, `已标记 Marked ${rr.data && rr.data.marked} 人 people as close contacts · 颜色变化 recoloured ${rr.data && rr.data.recolored}`);
         query();
-      } }, bi('全部标记为密接', 'Mark all as close contacts'))) : null);
+      } }, bi('全部标记为密接', 'Mark all as close contacts'))) : '');
   }
   box.append(h('h2', null, bi('场所到访查询', 'Who was at a venue')), h('section', { class: 'card row' },
     h('div', null, h('label', { for: 'venue-select' }, bi('场所', 'Venue')), sel), h('div', null, h('label', { for: 'venue-from' }, bi('从', 'From')), from),
@@ -318,20 +322,20 @@ async function staffTab(box) {
   const list = h('div', { id: 'staff-list' });
   const msg = msgEl('staff-msg');
   const f = { username: h('input', { id: 'staff-user' }), password: h('input', { id: 'staff-pass', type: 'password', autocomplete: 'new-password' }),
-    role: h('select', { id: 'staff-role' }, ['verifier', 'issuer', 'venue', 'admin'].map((r) => h('option', null, r))),
-    region: h('input', { id: 'staff-region', placeholder: '370102', class: 'narrow' }) };
+    role: h('select', { id: 'staff-role' }, ['verifier', 'issuer', 'venue', 'admin'].map((r) => h('option', null, r))) };
   async function load() {
     const r = await api('GET', '/admin/staff');
     clear(list);
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
-    list.append(table('staff-table', ['用户名 User', '角色 Role', '地区 Region', '状态 State', ''], (r.data.staff || []).map((s) => h('tr', { 'data-user': s.username },
-      h('td', null, s.username), h('td', null, s.role), h('td', null, s.region || ''), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
-      h('td', null, h('button', { type: 'button', onclick: async () => { say(msg, await api('PUT', `/admin/staff/${encodeURIComponent(s.username)}`, { disabled: !s.disabled }), '已更新 Updated'); load(); } }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')))))));
+    const staff = Array.isArray(r.data) ? r.data : r.data.staff || [];
+    list.append(table('staff-table', ['用户名 User', '角色 Role', '创建 Created', '状态 State', ''], staff.map((s) => h('tr', { 'data-user': s.username },
+      h('td', null, s.username), h('td', null, s.role), h('td', null, fmtTime(s.created_at)), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
+      h('td', null, h('button', { type: 'button', onclick: async () => { say(msg, await api('PATCH', `/admin/staff/${encodeURIComponent(s.staff_id)}`, { disabled: !s.disabled }), '已更新 Updated'); load(); } }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')))))));
   }
   const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const r = await api('POST', '/admin/staff', { username: f.username.value.trim(), password: f.password.value, role: f.role.value, region: f.region.value.trim() || undefined });
+    const r = await api('POST', '/admin/staff', { username: f.username.value.trim(), password: f.password.value, role: f.role.value });
     if (say(msg, r, '已创建 Created')) { form.reset(); load(); }
   });
   box.append(h('h2', null, bi('工作人员账号', 'Staff accounts')), form, msg, list);
@@ -344,7 +348,7 @@ async function auditTab(box) {
   const out = h('div', { id: 'audit-list' });
   async function load() {
     const qs = Object.entries(f).filter(([, v]) => v.value.trim()).map(([k, v]) => `${k}=${encodeURIComponent(v.value.trim())}`).join('&');
-    const r = await api('GET', `/admin/audit?limit=200${qs ? '&' + qs : ''}`);
+    const r = await api('GET', `/admin/audit-log?limit=200${qs ? '&' + qs : ''}`);
     clear(out);
     if (r.status !== 200) { out.append(h('p', { class: 'error' }, errorText(r))); return; }
     out.append(table('audit-table', ['时间 When', '操作人 Who', '操作 Action', '对象 Record', '详情 Detail'], (r.data.entries || []).map((e) => h('tr', null,

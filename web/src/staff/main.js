@@ -18,10 +18,10 @@ function loadCore() {
   if (corePromise) return corePromise;
   corePromise = new Promise((resolve, reject) => {
     const s = document.createElement('script');
-    s.src = '/wasm/ankang_core.js';
+    s.src = '/ankang_core.js';
     s.onload = () => {
       // eslint-disable-next-line no-undef
-      AnkangCore({ locateFile: (p) => `/wasm/${p}` }).then((m) => { core = m; resolve(m); }, reject);
+      AnkangCore({ locateFile: (p) => `/${p}` }).then((m) => { core = m; resolve(m); }, reject);
     };
     s.onerror = () => reject(new Error('wasm glue failed to load'));
     document.head.append(s);
@@ -85,7 +85,7 @@ function showResult(panel, r, ms) {
   panel.dataset.color = valid ? r.color : '';
   panel.dataset.mode = r.offline ? 'offline' : 'online';
   if (ms != null) panel.dataset.ms = ms.toFixed(2);
-  panel.append(
+  panel.append(...[
     h('div', { class: 'big', id: 'result-color', role: 'status', 'aria-live': 'assertive' },
       h('span', { lang: 'zh-CN' }, words.zh), h('span', { class: 'en' }, words.en)),
     h('p', { class: 'status', id: 'result-status' }, `${st[0]} · ${st[1]}`),
@@ -99,7 +99,7 @@ function showResult(panel, r, ms) {
     r.status === 'unknown_issuer' && r.issuer ? h('p', { class: 'issuer' }, `签发方 Issuer: ${r.issuer}`) : null,
     h('p', { class: 'mode', id: 'result-mode' }, r.offline
       ? `离线查验 OFFLINE · 密钥列表 key list ${ageText(r.key_age_s)}${ms != null ? ` · ${ms.toFixed(1)} ms` : ''}`
-      : `在线查验 ONLINE${ms != null ? ` · ${ms.toFixed(0)} ms` : ''}`));
+      : `在线查验 ONLINE${ms != null ? ` · ${ms.toFixed(0)} ms` : ''}`)].filter(Boolean));
   cue(valid ? r.color : 'invalid');
 }
 
@@ -252,4 +252,4 @@ function startApp(sess) {
   window.__ankangStaff = { verify: (qr) => run(qr), refreshKeys: () => refreshKeys(keyAge), ready: () => loadCore() };
 }
 
-requireStaff(root, ['verifier', 'admin', 'issuer'], '安康码查验 Ankang verifier', startApp);
+requireStaff(root, ['verifier', 'admin'], '安康码查验 Ankang verifier', startApp);

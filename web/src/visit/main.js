@@ -32,8 +32,8 @@ let core = null;
 function loadCore() {
   return new Promise((resolve) => {
     const s = document.createElement('script');
-    s.src = '/wasm/ankang_core.js';
-    s.onload = () => window.AnkangCore({ locateFile: (p) => `/wasm/${p}` }).then((m) => { core = m; resolve(m); }, () => resolve(null));
+    s.src = '/ankang_core.js';
+    s.onload = () => window.AnkangCore({ locateFile: (p) => `/${p}` }).then((m) => { core = m; resolve(m); }, () => resolve(null));
     s.onerror = () => resolve(null);
     document.head.append(s);
   });

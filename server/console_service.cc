@@ -1,0 +1,243 @@
+// Implementation of server/console.h: 互认 verification, bulk rescoring, the
+// run-time rule set, and the small HTTP client for other issuers' key lists.
+#include <pistache/client.h>
+#include <pistache/http.h>
+#include <sodium.h>
+
+#include <chrono>
+#include <future>
+
+#include "server/console.h"
+#include "server/crypto.h"
+#include "server/service.h"
+#include "shared/dates.h"
+
+namespace ankang::server {
+
+std::shared_ptr<const ActiveRules> App::CurrentRules() {
+  std::lock_guard<std::mutex> l(rules_mu);
+  if (!rules_now) rules_now = std::make_shared<const ActiveRules>(rules);
+  return rules_now;
+}
+
+void App::SetRules(ActiveRules r) {
+  auto p = std::make_shared<const ActiveRules>(std::move(r));
+  std::lock_guard<std::mutex> l(rules_mu);
+  rules_now = std::move(p);
+}
+
+namespace {
+
+std::string Str(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+// Seconds for an ISO instant or a number; nullopt for null / missing.
+std::optional<int64_t> Seconds(const Json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_string()) {
+    if (auto t = ParseInstant(v.get<std::string>())) return t->unix_seconds;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Json> NormaliseKeys(const Json& keys_or_list, std::string* error) {
+  const Json* arr = &keys_or_list;
+  if (keys_or_list.is_object()) {
+    if (!keys_or_list.contains("keys") || !keys_or_list["keys"].is_array()) {
+      *error = "a key list needs \"keys\": [...]";
+      return std::nullopt;
+    }
+    arr = &keys_or_list["keys"];
+  }
+  if (!arr->is_array() || arr->empty() || arr->size() > 32) {
+    *error = "1 to 32 keys expected";
+    return std::nullopt;
+  }
+  Json out = Json::array();
+  for (const Json& k : *arr) {
+    Bytes x;
+    const std::string kid = Str(k, "kid");
+    if (kid.empty() || kid.size() > 64) {
+      *error = "every key needs a kid";
+      return std::nullopt;
+    }
+    if (!Base64UrlDecode(Str(k, "x"), &x) || x.size() != crypto_sign_PUBLICKEYBYTES) {
+      *error = "key " + kid + ": x must be a base64url Ed25519 public key";
+      return std::nullopt;
+    }
+    if (k.contains("crv") && Str(k, "crv") != "Ed25519") {
+      *error = "key " + kid + ": only Ed25519";
+      return std::nullopt;
+    }
+    Json e = {{"kid", kid}, {"alg", "EdDSA"}, {"crv", "Ed25519"}, {"x", Str(k, "x")}};
+    e["not_before"] = k.contains("not_before") ? k["not_before"] : Json(nullptr);
+    e["not_after"] = k.contains("not_after") ? k["not_after"] : Json(nullptr);
+    out.push_back(e);
+  }
+  return out;
+}
+
+Json VerifyTrustedIssuer(App& app, const ParsedToken& t, Json out) {
+  const int64_t now = app.Now();
+  out["issuer"] = t.claims.issuer;
+  std::optional<TrustedIssuerRow> iss = app.db->GetTrustedIssuer(t.claims.issuer);
+  if (!iss) {
+    out["status"] = "unknown_issuer";
+    return out;
+  }
+  out["issuer_name"] = iss->name;
+  Json keys = Json::parse(iss->keys_json, nullptr, false);
+  const Json* key = nullptr;
+  if (keys.is_array()) {
+    for (const Json& k : keys) {
+      if (Str(k, "kid") == t.kid) key = &k;
+    }
+  }
+  Bytes pub;
+  bool ok = key != nullptr && t.alg == -8 && Base64UrlDecode(Str(*key, "x"), &pub) &&
+            pub.size() == crypto_sign_PUBLICKEYBYTES && t.signature.size() == crypto_sign_BYTES &&
+            crypto_sign_verify_detached(t.signature.data(), t.to_be_signed.data(),
+                                        t.to_be_signed.size(), pub.data()) == 0;
+  if (ok) {
+    // A key signs only inside its window (tokens it signed then stay valid until they expire).
+    auto nb = Seconds((*key)["not_before"]);
+    auto na = Seconds((*key)["not_after"]);
+    if ((nb && t.claims.issued_at < *nb - 300) || (na && t.claims.issued_at > *na)) ok = false;
+  }
+  if (!ok) {
+    out["status"] = "bad_signature";
+    return out;
+  }
+  out["name_masked"] = t.claims.name_masked;
+  out["id_tail"] = t.claims.id_tail;
+  out["token_color"] = ToString(t.claims.color);
+  out["color"] = ToString(t.claims.color);
+  out["issued_at"] = app.Iso(t.claims.issued_at);
+  out["expires_at"] = app.Iso(t.claims.expires_at);
+  out["valid_until"] = app.Iso(t.claims.expires_at);
+  out["kid"] = t.kid;
+  if (now >= t.claims.expires_at) {
+    out["status"] = "expired";
+    return out;
+  }
+  // We hold no data of another issuer's residents: the token's colour is the answer.
+  out["valid"] = true;
+  out["status"] = "current";
+  return out;
+}
+
+std::map<std::string, std::string> ScoreEveryone(App& app, const Json* rule_set) {
+  std::map<std::string, std::string> out;
+  std::string after;
+  for (;;) {
+    std::vector<PersonRow> page = app.db->ListPersons(after, 500);
+    if (page.empty()) break;
+    for (const PersonRow& p : page) {
+      if (auto s = ScorePerson(app, p, rule_set)) out[p.id] = ToString(s->verdict.color);
+    }
+    after = page.back().id;
+  }
+  return out;
+}
+
+Recolour Compare(const std::map<std::string, std::string>& before,
+                 const std::map<std::string, std::string>& after) {
+  Recolour r;
+  for (const auto& [id, color] : after) {
+    ++r.total;
+    auto it = before.find(id);
+    const std::string old = it == before.end() ? "" : it->second;
+    if (old != color) {
+      ++r.changed;
+      ++r.transitions[(old.empty() ? "none" : old) + "->" + color];
+    }
+  }
+  return r;
+}
+
+void ApplyColours(App& app, const std::map<std::string, std::string>& before,
+                  const std::map<std::string, std::string>& after) {
+  const std::string today = FormatDate(app.Today());
+  for (const auto& [id, color] : after) {
+    auto it = before.find(id);
+    if (it != before.end() && it->second == color) continue;
+    auto p = app.db->GetPerson(id);
+    if (!p) continue;
+    app.db->SetPersonColor(id, color);
+    app.db->RecordColorDay(today, id, p->region, color);
+  }
+}
+
+Json ToJson(const Recolour& r) {
+  Json t = Json::object();
+  for (const auto& [k, v] : r.transitions) t[k] = v;
+  return {{"total", r.total}, {"changed", r.changed}, {"transitions", t}};
+}
+
+void LoadStoredRules(App& app) {
+  for (const RuleSetRow& r : app.db->ListRuleSets()) {
+    if (!r.active) continue;
+    Json j = Json::parse(r.body, nullptr, false);
+    if (j.is_discarded() || !CheckRuleSet(j).empty()) {
+      std::fprintf(stderr, "stored rule set %s is unusable; keeping %s\n", r.id.c_str(),
+                   app.rules.name.c_str());
+      return;
+    }
+    ActiveRules a;
+    a.name = r.id;
+    a.text = r.body;
+    a.json = j;
+    const Json& params = j.contains("params") && j["params"].is_object() ? j["params"] : Json();
+    a.review = params.is_object() && params.contains("review") && params["review"].is_boolean() &&
+               params["review"].get<bool>();
+    a.edit_policy = Str(params, "edit_policy").empty() ? "daily" : Str(params, "edit_policy");
+    app.SetRules(std::move(a));
+    return;
+  }
+}
+
+std::optional<std::string> HttpGet(const std::string& url, int timeout_ms, std::string* error) {
+  if (url.rfind("http://", 0) != 0 || url.size() > 500) {
+    *error = "only http:// URLs (put TLS in front with nginx)";
+    return std::nullopt;
+  }
+  using namespace Pistache;
+  Http::Experimental::Client client;
+  client.init(
+      Http::Experimental::Client::options().threads(1).maxConnectionsPerHost(1).maxResponseSize(
+          256 * 1024));
+  std::promise<std::pair<int, std::string>> done;
+  auto fut = done.get_future();
+  try {
+    auto resp = client.get(url).timeout(std::chrono::milliseconds(timeout_ms)).send();
+    resp.then(
+        [&](Http::Response r) {
+          done.set_value({static_cast<int>(r.code()), r.body()});
+        },
+        [&](std::exception_ptr) {
+          done.set_value({0, ""});
+        });
+  } catch (const std::exception& e) {
+    client.shutdown();
+    *error = e.what();
+    return std::nullopt;
+  }
+  std::optional<std::string> result;
+  if (fut.wait_for(std::chrono::milliseconds(timeout_ms + 500)) == std::future_status::ready) {
+    auto [code, body] = fut.get();
+    if (code == 200) {
+      result = body;
+    } else {
+      *error = code == 0 ? "cannot reach " + url : "HTTP " + std::to_string(code);
+    }
+  } else {
+    *error = "timed out";
+  }
+  client.shutdown();
+  return result;
+}
+
+}  // namespace ankang::server
