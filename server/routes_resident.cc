@@ -263,6 +263,7 @@ Json PersonDetail(App& app, const PersonRow& p, const std::string& relation) {
           {"id_type", p.id_type},
           {"id_masked", MaskIdNumber(plain.id_number)},
           {"id_tail", p.id_tail},
+          {"phone", plain.phone},
           {"phone_masked", MaskPhone(plain.phone)},
           {"nationality", p.nationality},
           {"region", p.region},
@@ -392,16 +393,23 @@ Response RemoveFamily(App& app, const Request& req) {
   return JsonResponse(Status::kOk, {{"removed", true}});
 }
 
-Json AppealJson(App& app, const AppealRow& a) {
+// Both the field names of this API and the short names the resident page
+// reads (status, created_at, reason, resolution).
+Json AppealJson(App& app, const AppealRow& a, const std::string& name_masked) {
   return {{"appeal_id", a.id},
           {"person_id", a.person_id},
+          {"name_masked", name_masked},
           {"topic", a.topic},
           {"message", a.message},
+          {"reason", a.message},
           {"state", a.state},
+          {"status", a.state},
           {"filed_at", app.Iso(a.filed_at)},
+          {"created_at", app.Iso(a.filed_at)},
           {"due_at", app.Iso(a.due_at)},
           {"resolved_at", a.resolved_at ? Json(app.Iso(a.resolved_at)) : Json(nullptr)},
-          {"note", a.note}};
+          {"note", a.note},
+          {"resolution", a.note}};
 }
 
 Response FileAppeal(App& app, const Request& req) {
@@ -410,8 +418,12 @@ Response FileAppeal(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
-  const std::string topic = StrField(*body, "topic").empty() ? "color" : StrField(*body, "topic");
-  const std::string message = StrField(*body, "message");
+  // "kind" / "reason" are accepted as the resident page's names.
+  std::string topic = StrField(*body, "topic");
+  if (topic.empty()) topic = StrField(*body, "kind");
+  if (topic.empty()) topic = "color";
+  std::string message = StrField(*body, "message");
+  if (message.empty()) message = StrField(*body, "reason");
   Json errors = Json::array();
   if (topic != "color" && topic != "identity" && topic != "other") {
     errors.push_back(
@@ -433,13 +445,14 @@ Response FileAppeal(App& app, const Request& req) {
   a.due_at = AddWorkingDays(app, a.filed_at, 3);
   app.db->AddAppeal(a);
   app.Audit(req.caller, "appeal.file", a.id);
-  return JsonResponse(Status::kCreated, AppealJson(app, a));
+  return JsonResponse(Status::kCreated, AppealJson(app, a, p->name_masked));
 }
 
 Response MyAppeals(App& app, const Request& req) {
   Json out = Json::array();
   for (const AppealRow& a : app.db->AppealsOfAccount(req.caller.subject_id)) {
-    out.push_back(AppealJson(app, a));
+    auto p = app.db->GetPerson(a.person_id);
+    out.push_back(AppealJson(app, a, p ? p->name_masked : ""));
   }
   return JsonResponse(Status::kOk, out);
 }

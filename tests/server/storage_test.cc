@@ -1,0 +1,293 @@
+// SqliteStorage: migrations, every table's round trip, transactions,
+// constraints, purge and wipe, on :memory: and on a real file.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "server/storage_sqlite.h"
+
+using namespace ankang::server;
+
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/ankang-storage-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+PersonRow Person(const std::string& id, const std::string& hmac) {
+  PersonRow p;
+  p.id = id;
+  p.person_ref = "ref-" + id;
+  p.id_type = "resident_id";
+  p.id_hmac = hmac;
+  p.id_enc = "enc";
+  p.id_tail = "1234";
+  p.name_enc = "n";
+  p.name_masked = "张*";
+  p.nationality = "CHN";
+  p.region = "370102";
+  p.created_at = 1;
+  p.updated_at = 1;
+  return p;
+}
+
+DeclarationRow Decl(const std::string& id, const std::string& person, int64_t at) {
+  DeclarationRow d;
+  d.id = id;
+  d.person_id = person;
+  d.account_id = "acc";
+  d.declared_at = at;
+  d.day = "2026-11-21";
+  d.body = "{}";
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("migrations bring a new database to the latest version", "[storage][migrations]") {
+  auto db = OpenSqliteStorage(":memory:");
+  REQUIRE(db->SchemaVersion() == static_cast<int>(Migrations().size()));
+  REQUIRE(db->IntegrityCheck() == "ok");
+}
+
+TEST_CASE("a file database keeps its data and is not migrated twice", "[storage][migrations]") {
+  const std::string dir = TempDir();
+  const std::string path = dir + "/t.db";
+  {
+    auto db = OpenSqliteStorage(path);
+    db->CreateAccount(AccountRow{"a1", "h1", "e1", 5});
+  }
+  {
+    auto db = OpenSqliteStorage(path);
+    REQUIRE(db->SchemaVersion() == static_cast<int>(Migrations().size()));
+    auto a = db->FindAccountByPhone("h1");
+    REQUIRE(a);
+    CHECK(a->id == "a1");
+    CHECK(a->created_at == 5);
+  }
+  // WAL mode and synchronous=FULL are what makes a 201 durable.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &s, nullptr);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) == "wal");
+  sqlite3_finalize(s);
+  sqlite3_prepare_v2(raw, "SELECT COUNT(*) FROM schema_version", -1, &s, nullptr);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == static_cast<int>(Migrations().size()));
+  sqlite3_finalize(s);
+  sqlite3_close(raw);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("accounts, sessions and one-time codes", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  db->CreateAccount(AccountRow{"a1", "h1", "e1", 1});
+  CHECK_FALSE(db->FindAccountByPhone("h2"));
+  CHECK(db->GetAccount("a1")->phone_hmac == "h1");
+  REQUIRE_THROWS(db->CreateAccount(AccountRow{"a2", "h1", "e", 1}));  // phone_hmac unique
+
+  db->PutSession(SessionRow{"t1", "resident", "a1", "resident", 10, 100});
+  db->PutSession(SessionRow{"t2", "staff", "s1", "admin", 10, 50});
+  CHECK(db->GetSession("t1")->subject_id == "a1");
+  CHECK(db->DeleteExpiredSessions(60) == 1);
+  CHECK_FALSE(db->GetSession("t2"));
+  db->DeleteSession("t1");
+  CHECK_FALSE(db->GetSession("t1"));
+
+  db->PutOtp(OtpRow{"h1", "c1", 1, 301, 0});
+  db->PutOtp(OtpRow{"h1", "c2", 2, 302, 0});  // replaces
+  CHECK(db->GetOtp("h1")->code_hash == "c2");
+  db->CountOtpAttempt("h1");
+  db->CountOtpAttempt("h1");
+  CHECK(db->GetOtp("h1")->attempts == 2);
+  db->DeleteOtp("h1");
+  CHECK_FALSE(db->GetOtp("h1"));
+  db->RecordOtpSend("h1", "ip1", 100);
+  db->RecordOtpSend("h1", "ip1", 200);
+  db->RecordOtpSend("h2", "ip1", 300);
+  CHECK(db->CountOtpSendsByPhone("h1", 150) == 1);
+  CHECK(db->CountOtpSendsByPhone("h1", 0) == 2);
+  CHECK(db->CountOtpSendsByIp("ip1", 0) == 3);
+}
+
+TEST_CASE("staff accounts have unique usernames", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  CHECK(db->CreateStaff(StaffRow{"s1", "alice", "admin", "hash", 1, false}));
+  CHECK_FALSE(db->CreateStaff(StaffRow{"s2", "alice", "verifier", "hash", 1, false}));
+  StaffRow s = *db->FindStaffByUsername("alice");
+  s.disabled = true;
+  CHECK(db->UpdateStaff(s));
+  CHECK(db->GetStaff("s1")->disabled);
+  CHECK(db->ListStaff().size() == 1);
+}
+
+TEST_CASE("persons, guardianship and declarations", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  db->CreatePerson(Person("p1", "idh1"));
+  REQUIRE_THROWS(db->CreatePerson(Person("p2", "idh1")));  // one person per ID number
+  CHECK(db->FindPersonByIdHmac("idh1")->id == "p1");
+  CHECK(db->FindPersonByRef("ref-p1")->id == "p1");
+
+  PersonRow p = *db->GetPerson("p1");
+  p.region = "370103";
+  p.code_issued_at = 9;
+  db->UpdatePerson(p);
+  CHECK(db->GetPerson("p1")->region == "370103");
+  CHECK(db->GetPerson("p1")->code_issued_at == 9);
+  db->SetPersonColor("p1", "yellow");
+  CHECK(db->CountPersonsByColor()["yellow"] == 1);
+
+  db->AddGuardian(GuardianRow{"a1", "p1", "self", 1});
+  db->AddGuardian(GuardianRow{"a2", "p1", "child", 2});
+  REQUIRE_THROWS(db->AddGuardian(GuardianRow{"a1", "p1", "self", 3}));
+  CHECK(db->CountGuardians("p1") == 2);
+  CHECK(db->GuardianshipsOfAccount("a1").size() == 1);
+  CHECK(db->GetGuardianship("a2", "p1")->relation == "child");
+  CHECK(db->RemoveGuardian("a2", "p1"));
+  CHECK_FALSE(db->RemoveGuardian("a2", "p1"));
+
+  db->AddDeclaration(Decl("d1", "p1", 100));
+  db->AddDeclaration(Decl("d2", "p1", 200));
+  CHECK(db->LatestDeclaration("p1")->id == "d2");
+  CHECK(db->DeclarationsSince("p1", 150).size() == 1);
+  CHECK(db->CountDeclarations() == 2);
+
+  DeclarationRow d = *db->GetDeclaration("d2");
+  d.review_required = true;
+  d.review_state = "pending";
+  db->UpdateReview(d);
+  CHECK(db->GetDeclaration("d2")->review_state == "pending");
+
+  CHECK(db->AddCheckin(CheckinRow{"c1", "p1", "a1", "2026-11-21", 300, 36.6, "[]"}));
+  CHECK_FALSE(db->AddCheckin(CheckinRow{"c2", "p1", "a1", "2026-11-21", 301, 36.6, "[]"}));
+  CHECK(db->AddCheckin(CheckinRow{"c3", "p1", "a1", "2026-11-22", 400, 37.5, "[\"fever\"]"}));
+  auto cs = db->CheckinsSince("p1", 0);
+  REQUIRE(cs.size() == 2);
+  CHECK(cs[1].temperature == Approx(37.5));
+}
+
+TEST_CASE("only the latest declaration of a person waits for review", "[storage][review]") {
+  auto db = OpenSqliteStorage(":memory:");
+  DeclarationRow a = Decl("d1", "p1", 100);
+  a.review_required = true;
+  a.review_state = "pending";
+  db->AddDeclaration(a);
+  DeclarationRow b = Decl("d2", "p2", 150);
+  b.review_required = true;
+  b.review_state = "pending";
+  db->AddDeclaration(b);
+  CHECK(db->PendingReviews(10).size() == 2);
+  db->AddDeclaration(Decl("d3", "p1", 200));  // p1 declared again without review
+  auto pending = db->PendingReviews(10);
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].id == "d2");
+}
+
+TEST_CASE("authority data is replaced as a whole", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  db->ReplaceRiskAreas({{"370102", "high"}, {"370100", "medium"}}, 1);
+  CHECK(db->RiskAreas().size() == 2);
+  db->ReplaceRiskAreas({{"110105", "low"}}, 2);
+  CHECK(db->RiskAreas() == std::map<std::string, std::string>{{"110105", "low"}});
+
+  db->PutCaseStatus(CaseRow{"idh", "confirmed", "2026-11-01", 1, "admin"});
+  db->PutCaseStatus(CaseRow{"idh", "recovered", "2026-11-15", 2, "admin"});
+  CHECK(db->GetCaseStatus("idh")->status == "recovered");
+  CHECK_FALSE(db->GetCaseStatus("other"));
+
+  db->ReplaceReviewRegions({"370102", "370102", "110000"});
+  CHECK(db->ReviewRegions() == std::vector<std::string>{"110000", "370102"});
+}
+
+TEST_CASE("appeals and the audit log", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  AppealRow a;
+  a.id = "ap1";
+  a.person_id = "p1";
+  a.account_id = "a1";
+  a.topic = "color";
+  a.message = "wrong";
+  a.filed_at = 10;
+  a.due_at = 20;
+  db->AddAppeal(a);
+  CHECK(db->AppealsOfAccount("a1").size() == 1);
+  CHECK(db->ListAppeals("open").size() == 1);
+  a.state = "resolved";
+  a.note = "fixed";
+  a.resolved_at = 15;
+  db->UpdateAppeal(a);
+  CHECK(db->ListAppeals("open").empty());
+  CHECK(db->GetAppeal("ap1")->note == "fixed");
+
+  db->AddAudit(AuditRow{"x1", 5, "staff:alice", "risk_areas.put", "", "{}"});
+  db->AddAudit(AuditRow{"x2", 6, "system", "review.auto_issue", "d1", "{}"});
+  auto log = db->ListAudit(10);
+  REQUIRE(log.size() == 2);
+  CHECK(log[0].id == "x2");  // newest first
+  db->PutKeyMeta(KeyMetaRow{"kid1", "pk", 1, 0});
+  db->PutKeyMeta(KeyMetaRow{"kid1", "pk", 1, 99});  // upsert
+}
+
+TEST_CASE("a failed transaction leaves nothing behind", "[storage][transaction]") {
+  auto db = OpenSqliteStorage(":memory:");
+  REQUIRE_THROWS(db->Transaction([&] {
+    db->CreatePerson(Person("p1", "h1"));
+    db->AddGuardian(GuardianRow{"a1", "p1", "self", 1});
+    throw std::runtime_error("refused");
+  }));
+  CHECK_FALSE(db->GetPerson("p1"));
+  CHECK(db->CountGuardians("p1") == 0);
+  db->Transaction([&] {
+    db->CreatePerson(Person("p1", "h1"));
+    db->Transaction([&] { db->AddGuardian(GuardianRow{"a1", "p1", "self", 1}); });
+  });
+  CHECK(db->GetPerson("p1"));
+  CHECK(db->CountGuardians("p1") == 1);
+}
+
+TEST_CASE("purge deletes old declarations and check-ins, wipe deletes everything",
+          "[storage][retention]") {
+  auto db = OpenSqliteStorage(":memory:");
+  db->CreatePerson(Person("p1", "h1"));
+  db->AddDeclaration(Decl("old", "p1", 100));
+  db->AddDeclaration(Decl("new", "p1", 1000));
+  db->AddCheckin(CheckinRow{"c1", "p1", "a1", "2026-01-01", 50, 36.5, "[]"});
+  CHECK(db->PurgeBefore(500) >= 2);
+  CHECK_FALSE(db->GetDeclaration("old"));
+  CHECK(db->GetDeclaration("new"));
+  CHECK(db->CheckinsSince("p1", 0).empty());
+  db->CreateStaff(StaffRow{"s1", "alice", "admin", "h", 1, false});
+  db->WipeAll();
+  CHECK_FALSE(db->GetPerson("p1"));
+  CHECK(db->CountDeclarations() == 0);
+  CHECK(db->FindStaffByUsername("alice"));  // staff accounts are not personal data of residents
+  CHECK(db->SchemaVersion() == static_cast<int>(Migrations().size()));
+}
+
+TEST_CASE("concurrent writers on one file lose nothing", "[storage][concurrency]") {
+  const std::string dir = TempDir();
+  auto db = OpenSqliteStorage(dir + "/c.db");
+  db->CreatePerson(Person("p1", "h1"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&db, t] {
+      for (int i = 0; i < 25; ++i) {
+        db->AddDeclaration(
+            Decl("d" + std::to_string(t) + "-" + std::to_string(i), "p1", t * 100 + i));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(db->CountDeclarations() == 100);
+  CHECK(db->IntegrityCheck() == "ok");
+  db.reset();
+  std::system(("rm -rf " + dir).c_str());
+}
