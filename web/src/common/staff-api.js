@@ -100,6 +100,8 @@ export const COLOR_WORDS = {
 // Local date-time text for an ISO instant or Unix seconds.
 export function fmtTime(v) {
   if (v == null || v === '') return '';
+  // The server's ISO text carries its time zone (days count there): show that wall time.
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d)$/.test(v)) return v.slice(0, 16).replace('T', ' ');
   const d = typeof v === 'number' ? new Date(v * 1000) : new Date(v);
   if (isNaN(d)) return String(v);
   const p = (x) => String(x).padStart(2, '0');
