@@ -164,8 +164,8 @@ Response Declare(App& app, const Request& req) {
     d.declared_at = now;
     d.day = FormatDate(app.Today());
     d.body = StoredBody(norm, *person, g ? g->relation : "other").dump();
-    d.review_required =
-        app.rules.review && RegionListed(app.authority.ReviewRegions(*app.db, now), person->region);
+    d.review_required = app.CurrentRules()->review &&
+                        RegionListed(app.authority.ReviewRegions(*app.db, now), person->region);
     d.review_state = d.review_required ? "pending" : "none";
     d.review_due = d.review_required ? ReviewDeadline(app, now) : 0;
     app.db->AddDeclaration(d);
@@ -255,8 +255,8 @@ Response PaperCode(App& app, const Request& req) {
 Json PersonDetail(App& app, const PersonRow& p, const std::string& relation) {
   PersonPlain plain = Decrypt(app, p);
   const std::string today = FormatDate(app.Today());
-  const bool edit_allowed =
-      app.rules.edit_policy == "once" ? p.edit_count == 0 : p.last_edit_day != today;
+  const std::string policy = app.CurrentRules()->edit_policy;
+  const bool edit_allowed = policy == "once" ? p.edit_count == 0 : p.last_edit_day != today;
   return {{"person_id", p.id},
           {"name", plain.name},
           {"name_masked", p.name_masked},
@@ -271,7 +271,7 @@ Json PersonDetail(App& app, const PersonRow& p, const std::string& relation) {
           {"relation", relation},
           {"identity_locked", p.code_issued_at != 0},
           {"edit_allowed", edit_allowed},
-          {"edit_policy", app.rules.edit_policy},
+          {"edit_policy", policy},
           {"guardians", app.db->CountGuardians(p.id)}};
 }
 
@@ -309,12 +309,12 @@ Response EditPerson(App& app, const Request& req) {
                          "correct them. 已赋码，姓名和证件号码不可修改，请提出申诉。");
   }
   const std::string today = FormatDate(app.Today());
-  if (app.rules.edit_policy == "once" ? p->edit_count > 0 : p->last_edit_day == today) {
+  const std::string policy = app.CurrentRules()->edit_policy;
+  if (policy == "once" ? p->edit_count > 0 : p->last_edit_day == today) {
     return ErrorResponse(
         Status::kConflict, "edit_limit",
-        app.rules.edit_policy == "once"
-            ? "Personal info can be edited only once. 个人信息仅可修改一次。"
-            : "Personal info can be edited once a day. 个人信息每天只能修改一次。");
+        policy == "once" ? "Personal info can be edited only once. 个人信息仅可修改一次。"
+                         : "Personal info can be edited once a day. 个人信息每天只能修改一次。");
   }
   if (identity_changed) {
     const std::string h = IdHmac(app, StrField(norm, "id_type"), StrField(norm, "id_number"));

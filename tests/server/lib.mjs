@@ -1,0 +1,137 @@
+// Helpers for the HTTP tests: start the REAL ankang-server binary on a free
+// loopback port with a temporary --data folder, talk JSON to it, stop or
+// kill -9 it. The binary comes from $ANKANG_BUILD_DIR (default build/).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const buildDir = process.env.ANKANG_BUILD_DIR || join(root, 'build');
+export const serverBin = join(buildDir, 'server', 'ankang-server');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDir(prefix = 'ankang-http-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+// Starts the server; resolves once /healthz answers. Returns a handle.
+export async function startServer({ dev = true, args = [], data = tempDir(), port } = {}) {
+  if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
+  port = port || (await freePort());
+  const argv = ['--host', '127.0.0.1', '--port', String(port), '--data', data, '--quiet',
+    '--otp-per-ip-per-hour', '100000', ...(dev ? ['--dev'] : []), ...args];
+  const proc = spawn(serverBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => proc.once('exit', (code, sig) => resolve({ code, sig })));
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${log}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const handle = {
+    base, port, data, proc, exited,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+    async kill9() {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+    cleanup() { rmSync(data, { recursive: true, force: true }); },
+  };
+  return handle;
+}
+
+// JSON request: resolves {status, json, text, headers}.
+export async function call(base, method, path, { body, token, raw, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const res = await fetch(base + path, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+let phoneSeq = Math.floor(Math.random() * 1e6);
+export function newPhone() {
+  phoneSeq += 1;
+  return `136${String(phoneSeq % 1e8).padStart(8, '0')}`;
+}
+
+export async function loginResident(base, phone = newPhone()) {
+  const otp = await call(base, 'POST', '/api/v1/auth/otp', { body: { phone } });
+  if (otp.status !== 202) throw new Error(`otp ${otp.status} ${otp.text}`);
+  const login = await call(base, 'POST', '/api/v1/auth/login', { body: { phone, code: otp.json.dev_code } });
+  if (login.status !== 200) throw new Error(`login ${login.status} ${login.text}`);
+  return login.json.token;
+}
+
+export async function loginStaff(base, username, password = 'ankang-dev') {
+  const r = await call(base, 'POST', '/api/v1/auth/staff', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`staff login ${username}: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// GB 11643 check character.
+export function residentId(seq, region = '110105', birth = '19900101') {
+  const first17 = `${region}${birth}${String(seq % 1000).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[sum % 11];
+}
+
+let idSeq = 0;
+let birthYear = 1950 + Math.floor(Math.random() * 50);
+// A fresh valid ID (distinct birth dates keep them unique across many tests).
+export function newId() {
+  idSeq += 1;
+  if (idSeq >= 999) { idSeq = 1; birthYear += 1; }
+  return residentId(idSeq, '110105', `${birthYear}0101`);
+}
+
+export function declaration({ name = '张小三', id = newId(), region = '110105', relation = 'self',
+  temperature = 36.5, symptoms = [], travel = [], contact = 'none', arrived } = {}) {
+  const d = {
+    person: { name, id_type: 'resident_id', id_number: id, phone: '13800000000', nationality: 'CHN',
+      region, address: '1 Test Road', relation },
+    health: { temperature, symptoms, fever_clinic_14d: false },
+    travel_14d: travel,
+    contact_14d: contact,
+    commitment: true,
+  };
+  if (arrived) d.arrived_from_overseas_on = arrived;
+  return d;
+}
+
+export function sqlite(dbPath, sql) {
+  return execFileSync('sqlite3', [dbPath, sql]).toString().trim();
+}
