@@ -29,10 +29,10 @@ export function tempDir(prefix = 'ankang-http-') {
 }
 
 // Starts the server; resolves once /healthz answers. Returns a handle.
-export async function startServer({ dev = true, args = [], data = tempDir(), port } = {}) {
+export async function startServer({ dev = true, args = [], data = tempDir(), port, quiet = true } = {}) {
   if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
   port = port || (await freePort());
-  const argv = ['--host', '127.0.0.1', '--port', String(port), '--data', data, '--quiet',
+  const argv = ['--host', '127.0.0.1', '--port', String(port), '--data', data, ...(quiet ? ['--quiet'] : []),
     '--otp-per-ip-per-hour', '100000', ...(dev ? ['--dev'] : []), ...args];
   const proc = spawn(serverBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
