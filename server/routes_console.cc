@@ -132,6 +132,7 @@ Response ImportRiskAreas(App& app, const Request& req) {
   if (!chunk) return err;
   Json errors = Json::array();
   std::map<std::string, std::string> updates;
+  int64_t accepted = 0;
   std::vector<std::string> f;
   for (size_t i = 0; i < chunk->lines.size(); ++i) {
     const int64_t line = chunk->first_line + static_cast<int64_t>(i);
@@ -154,7 +155,8 @@ Response ImportRiskAreas(App& app, const Request& req) {
     } else if (level != "high" && level != "medium" && level != "low") {
       errors.push_back(LineError(line, "bad_level", "level must be high, medium or low"));
     } else {
-      updates[f[0]] = level;
+      updates[f[0]] = level;  // a later line for the same region wins
+      ++accepted;
     }
   }
   Recolour rc;
@@ -175,8 +177,8 @@ Response ImportRiskAreas(App& app, const Request& req) {
     rc = Compare(before, after);
   }
   app.Audit(req.caller, "risk_areas.import", "",
-            {{"accepted", updates.size()}, {"errors", errors.size()}, {"recolored", rc.changed}});
-  return JsonResponse(Status::kOk, {{"accepted", updates.size()},
+            {{"accepted", accepted}, {"errors", errors.size()}, {"recolored", rc.changed}});
+  return JsonResponse(Status::kOk, {{"accepted", accepted},
                                     {"errors", errors},
                                     {"recolored", rc.changed},
                                     {"transitions", ToJson(rc)["transitions"]}});

@@ -11,8 +11,9 @@ function el(tag, attrs, text) {
   return n;
 }
 
+// A maximum whose quarters are whole, round numbers (4 grid lines).
 function niceMax(v) {
-  if (v <= 5) return 5;
+  if (v <= 40) return Math.max(4, Math.ceil(v / 4) * 4);
   const p = 10 ** Math.floor(Math.log10(v));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;

@@ -33,7 +33,7 @@ async function statsTab(box) {
     const tot = d.current || {};
     out.append(
       h('p', { id: 'stats-current' }, '当前 Now: ', ['green', 'yellow', 'gray', 'red'].map((c) => [pill(c), ` ${tot[c] || 0}  `])),
-      h('h3', null, bi('每日发码(按颜色)', 'Codes issued per day by colour')),
+      h('h3', null, bi('每日持码人数(按当日颜色)', 'People by code colour per day')),
       stackedColumns((d.by_day || []).map((x) => ({ ...x, label: (x.date || '').slice(5) })), { title: 'codes by colour over time' }),
       legend(),
       h('h3', null, bi('各地区当前颜色', 'Current colours by region')),
