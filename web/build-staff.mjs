@@ -1,9 +1,11 @@
 // Builds the staff pages (/staff, /admin, /review, /venue, /v/{venue_id}) into
 // web/dist/: NAME.html, staff-assets/NAME.js (esbuild bundle, minified, no
-// third-party requests), staff-assets/staff.css, and ankang_core.{js,wasm}
+// third-party requests), staff-assets/staff.css, staff-sw.js (the verifier's service worker)
+// and ankang_core.{js,wasm}
 // (the verifier parses tokens offline with the shared core). Called by
 // web/build.mjs; runs alone too: `node web/build-staff.mjs`.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +35,14 @@ export async function buildStaff({ outDir = path.join(here, 'dist'), wasmDir = p
     if (fs.existsSync(src)) fs.copyFileSync(src, path.join(outDir, f));
     else console.warn(`build-staff: ${src} missing (build the wasm module first); offline verification needs it`);
   }
+  // The verifier's service worker, versioned by what it keeps.
+  const hash = createHash('sha256');
+  for (const f of ['staff.html', 'staff-assets/staff.js', 'staff-assets/staff.css', 'ankang_core.js', 'ankang_core.wasm']) {
+    const p = path.join(outDir, f);
+    if (fs.existsSync(p)) hash.update(f).update(fs.readFileSync(p));
+  }
+  const sw = fs.readFileSync(path.join(here, 'src', 'staff', 'sw.js'), 'utf8').replace('__VERSION__', hash.digest('hex').slice(0, 12));
+  fs.writeFileSync(path.join(outDir, 'staff-sw.js'), sw);
   const sizes = STAFF_PAGES.map((p) => `${p} ${(fs.statSync(path.join(assets, `${p}.js`)).size / 1024).toFixed(1)} KB`);
   console.log(`build-staff: ${sizes.join(', ')}`);
 }

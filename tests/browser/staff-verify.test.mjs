@@ -112,6 +112,7 @@ test('with the network cut: a valid code is accepted offline, forged and foreign
     const problems = watchPage(page, srv.base);
     await signIn(page, srv.base);
     await page.evaluate(() => window.__ankangStaff.ready());  // the wasm core is loaded before the network goes
+    await page.evaluate(() => navigator.serviceWorker.ready);  // and the page is kept for offline reloads
     await b.ctx.setOffline(true);
 
     const ok = await verifyManual(page, green.code.qr);
@@ -149,6 +150,15 @@ test('with the network cut: a valid code is accepted offline, forged and foreign
     assert.equal(foreign.mode, 'offline');
 
     assert.equal((await verifyManual(page, 'not a code')).status, 'malformed');
+
+    // The gate device reloads the page with no network: it opens from the service worker
+    // and still verifies offline.
+    await page.reload();
+    await page.waitForSelector('#manual-qr');
+    const again = await verifyManual(page, green.code.qr);
+    assert.equal(again.mode, 'offline');
+    assert.equal(again.status, 'current');
+    assert.equal(again.color, 'green');
 
     // A key list older than the limit: offline verification refuses.
     await page.evaluate(() => {

@@ -136,6 +136,8 @@ async function verify(qr, opts) {
 
 function startApp(sess) {
   loadCore().catch(() => { /* offline mode will say so */ });
+  // Keep the page itself for offline use (secure contexts only: https or localhost).
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/staff-sw.js', { scope: '/staff' }).catch(() => {});
   const keyAge = h('p', { class: 'keyage', id: 'key-age' });
   const result = h('section', { class: 'result idle', id: 'result', 'aria-label': 'result' },
     h('p', { class: 'hint' }, bi('扫描或输入健康码', 'Scan or enter a health code')));
