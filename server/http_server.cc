@@ -70,8 +70,9 @@ class ApiHandler : public Http::Handler {
   explicit ApiHandler(App* app) : app_(app) {}
 
   // As Pistache's Http::Handler::onInput (0.0.5), but its error answers
-  // (request too large, malformed request) are JSON, and an oversize request
-  // closes the connection instead of parsing the rest of its body as requests.
+  // (request too large, malformed request) are JSON, an oversize request
+  // closes the connection instead of parsing the rest of its body as requests,
+  // and HTTP/1.1 keeps the connection alive by default.
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
     auto parser = getParser(peer);
     auto& request = parser->request;
@@ -89,9 +90,14 @@ class ApiHandler : public Http::Handler {
       if (state == Http::Private::State::Done) {
         Http::ResponseWriter w(request.version(), transport(), this, peer);
         request.copyAddress(peer->address());
+        // HTTP/1.1 connections stay open unless the client says otherwise
+        // (Pistache 0.0.5 closes them when there is no Connection header).
         auto connection = request.headers().tryGet<Http::Header::Connection>();
-        w.headers().add<Http::Header::Connection>(connection ? connection->control()
-                                                             : Http::ConnectionControl::Close);
+        const auto control = connection ? connection->control()
+                             : request.version() == Http::Version::Http11
+                                 ? Http::ConnectionControl::KeepAlive
+                                 : Http::ConnectionControl::Close;
+        w.headers().add<Http::Header::Connection>(control);
         peer->setIdle(false);
         onRequest(request, std::move(w));
         parser->reset();
