@@ -15,7 +15,8 @@ export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
 export function serverBinary() {
-  const cands = [process.env.ANKANG_SERVER, path.join(ROOT, 'build', 'server', 'ankang-server')].filter(Boolean);
+  const cands = [process.env.ANKANG_SERVER, process.env.ANKANG_BUILD_DIR && path.join(process.env.ANKANG_BUILD_DIR, 'server', 'ankang-server'),
+    path.join(ROOT, 'build', 'server', 'ankang-server')].filter(Boolean);
   for (const c of cands) if (fs.existsSync(c)) return c;
   throw new Error(`ankang-server not found (tried ${cands.join(', ')}); build it or set ANKANG_SERVER`);
 }

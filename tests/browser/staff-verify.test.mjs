@@ -105,6 +105,27 @@ test('online verification shows a red code in words, with its cue', async () => 
   }
 });
 
+test('a code whose colour changed since it was issued is flagged, with the current colour', async () => {
+  const t = await residentToken(srv.base, '13800138005');
+  const p = await declare(srv.base, t, { name: '钱多多' });
+  assert.equal(p.code.color, 'green');
+  const admin = await staffToken(srv.base, 'admin');
+  const cs = await api(srv.base, 'PUT', '/admin/case-status', { id_type: 'resident_id', id_number: p.id_number, status: 'confirmed', since: new Date().toISOString().slice(0, 10) }, admin);
+  assert.equal(cs.status, 200);
+  const b = await launch();
+  try {
+    const page = await b.ctx.newPage();
+    await signIn(page, srv.base);
+    const r = await verifyManual(page, p.code.qr);
+    assert.equal(r.status, 'changed');
+    assert.equal(r.color, 'red');
+    assert.match(await page.textContent('#result-changed'), /colour changed since this code was issued/);
+    await shot(page, 'staff-online-changed');
+  } finally {
+    await b.close();
+  }
+});
+
 test('with the network cut: a valid code is accepted offline, forged and foreign ones refused', async () => {
   const b = await launch();
   try {

@@ -105,8 +105,10 @@ async function riskTab(box) {
       const sel = h('select', { class: 'level' }, ['low', 'medium', 'high'].map((l) => h('option', { value: l, selected: l === a.level }, l)));
       return h('tr', { 'data-region': a.region }, h('td', null, a.region), h('td', null, a.name || ''), h('td', null, sel),
         h('td', null, h('button', { type: 'button', onclick: async () => {
-          const rr = await api('PUT', '/admin/risk-areas', { areas: [{ region: a.region, level: sel.value }] });
-          say(msg, rr, `已设置 Set ${a.region} → ${sel.value}`);
+          // One region at a time, merged into the list (the import endpoint merges; PUT replaces all).
+          const rr = await api('POST', '/admin/risk-areas/import', { csv: `${a.region},${sel.value}`, first_line: 2 });
+          if (rr.status === 200 && rr.data.errors.length) { msg.className = 'error'; msg.textContent = rr.data.errors.map((e) => e.message).join('; '); return; }
+          say(msg, rr, `已设置 Set ${a.region} → ${sel.value} · 颜色变化 recoloured ${rr.data && rr.data.recolored}`);
         } }, bi('设置', 'Set'))));
     })));
   }
