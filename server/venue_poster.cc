@@ -50,9 +50,9 @@ std::string RenderVenuePosterSvg(const QrMatrix& qr, const PosterInfo& info) {
   out += PlacedQr(qr, 95, 235, 440);
   out += Text(315, 705, 20, "请使用手机扫描上方二维码,登记体温与同行家人,并出示本人健康码。",
               " fill=\"#1d1d1f\"");
-  out += Text(315, 737, 17,
-              "Scan with your phone, enter your temperature and family members, show your code.",
-              " fill=\"#444444\"");
+  out +=
+      Text(315, 737, 17, "Scan to check in with your temperature and family; show your own code.",
+           " fill=\"#444444\"");
   out += Text(315, 790, 15, info.url, " fill=\"#1565c0\" font-family=\"monospace\"");
   out += Text(315, 850, 14, "安康 Ankang · " + info.venue_id, " fill=\"#888888\"");
   out += "</svg>";
