@@ -148,6 +148,48 @@ Response ListAppeals(App& app, const Request& req) {
   return JsonResponse(Status::kOk, out);
 }
 
+// Applies an identity correction to a person; false with *err on refusal.
+bool CorrectIdentity(App& app, const Request& req, const std::string& person_id,
+                     const Json& correction, Response* err) {
+  std::optional<PersonRow> p = app.db->GetPerson(person_id);
+  if (!p || !correction.is_object()) {
+    *err = FieldErrors(
+        Json::array({FieldError("correction", "bad_type", "{name, id_type, id_number}")}));
+    return false;
+  }
+  PersonPlain plain = Decrypt(app, *p);
+  Json merged = {
+      {"name", plain.name},      {"id_type", p->id_type},         {"id_number", plain.id_number},
+      {"phone", plain.phone},    {"nationality", p->nationality}, {"region", p->region},
+      {"address", plain.address}};
+  for (const char* k : {"name", "id_type", "id_number"}) {
+    if (correction.contains(k)) merged[k] = correction[k];
+  }
+  Json norm;
+  std::vector<ankang::FieldError> errors =
+      ValidatePerson(merged, app.Today(), "correction.", &norm);
+  if (!errors.empty()) {
+    *err = FieldErrors(ToJson(errors));
+    return false;
+  }
+  const std::string h = IdHmac(app, StrField(norm, "id_type"), StrField(norm, "id_number"));
+  auto other = app.db->FindPersonByIdHmac(h);
+  if (other && other->id != p->id) {
+    *err = ErrorResponse(Status::kConflict, "id_taken", "Another person has this ID number.");
+    return false;
+  }
+  p->id_type = StrField(norm, "id_type");
+  p->id_hmac = h;
+  p->id_enc = app.data_keys.Encrypt("person.id_number", StrField(norm, "id_number"));
+  p->id_tail = IdTail(StrField(norm, "id_number"));
+  p->name_enc = app.data_keys.Encrypt("person.name", StrField(norm, "name"));
+  p->name_masked = MaskName(StrField(norm, "name"));
+  p->updated_at = app.Now();
+  app.db->UpdatePerson(*p);
+  app.Audit(req.caller, "person.identity_corrected", p->id);
+  return true;
+}
+
 Response ResolveAppeal(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
@@ -165,6 +207,12 @@ Response ResolveAppeal(App& app, const Request& req) {
   if (!errors.empty()) return FieldErrors(errors);
   if (a->state != "open") {
     return ErrorResponse(Status::kConflict, "already_resolved", "This appeal is closed.");
+  }
+  // Name and ID are locked once a code was issued; an upheld appeal is the
+  // one way to correct them ("correction": {name?, id_type?, id_number?}).
+  if (decision == "resolved" && body->contains("correction")) {
+    Response refused;
+    if (!CorrectIdentity(app, req, a->person_id, (*body)["correction"], &refused)) return refused;
   }
   a->state = decision;
   a->note = note;

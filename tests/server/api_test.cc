@@ -392,3 +392,33 @@ TEST_CASE("one-time codes: wrong codes, attempts, rate limits", "[api][auth]") {
   CHECK(Call(app, "POST", "/api/v1/auth/staff", Json{{"username", "admin"}, {"password", "nope"}})
             .status == 401);
 }
+
+TEST_CASE("an upheld identity appeal is the way to correct a locked name", "[api][appeals]") {
+  App& app = DevApp();
+  const std::string tok = LoginResident(app, next_phone++);
+  Answer d =
+      Call(app, "POST", "/api/v1/declarations", Declaration("张小山", NewId(), "110105"), tok);
+  const std::string pid = d.json["person_id"];
+  CHECK(Call(app, "PATCH", "/api/v1/persons/" + pid, Json{{"name", "张小三"}}, tok).status == 409);
+  Answer f =
+      Call(app, "POST", "/api/v1/persons/" + pid + "/appeals",
+           Json{{"topic", "identity"}, {"message", "My name is 张小三, typed wrongly"}}, tok);
+  REQUIRE(f.status == 201);
+  const std::string admin = LoginStaff(app, "admin");
+  const std::string url =
+      "/api/v1/admin/appeals/" + f.json["appeal_id"].get<std::string>() + "/resolve";
+  CHECK(Call(app, "POST", url,
+             Json{{"decision", "resolved"}, {"note", "n"}, {"correction", {{"id_number", "123"}}}},
+             admin)
+            .status == 422);
+  Answer r = Call(app, "POST", url,
+                  Json{{"decision", "resolved"},
+                       {"note", "Name corrected after checking the ID card"},
+                       {"correction", {{"name", "张小三"}}}},
+                  admin);
+  REQUIRE(r.status == 200);
+  Answer detail = Call(app, "GET", "/api/v1/persons/" + pid, nullptr, tok);
+  CHECK(detail.json["name"] == "张小三");
+  CHECK(Call(app, "GET", "/api/v1/persons/" + pid + "/code", nullptr, tok).json["name_masked"] ==
+        "张*三");
+}
