@@ -41,6 +41,11 @@ void ApplyColours(App& app, const std::map<std::string, std::string>& before,
                   const std::map<std::string, std::string>& after);
 Json ToJson(const Recolour& r);
 
+// True when the caller may review declarations of a person living in `region`:
+// admins always; an issuer when the region is inside the community assigned to
+// them (PUT /api/v1/admin/staff/{id}/region), or anywhere if none is assigned.
+bool MayReview(App& app, const Caller& caller, const std::string& region);
+
 // Makes the activated rule set stored in the database (if any) the one in force.
 void LoadStoredRules(App& app);
 

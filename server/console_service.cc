@@ -177,6 +177,12 @@ Json ToJson(const Recolour& r) {
   return {{"total", r.total}, {"changed", r.changed}, {"transitions", t}};
 }
 
+bool MayReview(App& app, const Caller& caller, const std::string& region) {
+  if (caller.role == "admin") return true;
+  const std::string mine = app.db->StaffRegion(caller.subject_id);
+  return mine.empty() || RegionListed({mine}, region);
+}
+
 void LoadStoredRules(App& app) {
   for (const RuleSetRow& r : app.db->ListRuleSets()) {
     if (!r.active) continue;

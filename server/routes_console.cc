@@ -685,6 +685,32 @@ Response RevealPerson(App& app, const Request& req) {
                                     {"audited", true}});
 }
 
+// --- the community of an issuer (or venue manager)
+
+Response StaffRegions(App& app, const Request&) {
+  Json out = Json::object();
+  for (const auto& [id, region] : app.db->StaffRegions()) out[id] = region;
+  return JsonResponse(Status::kOk, {{"regions", out}});
+}
+
+// PUT /api/v1/admin/staff/{id}/region {"region": "370103" | ""}
+Response SetStaffRegion(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  auto s = app.db->GetStaff(req.Param("id"));
+  if (!s) return ErrorResponse(Status::kNotFound, "not_found", "No such staff account.");
+  const std::string region = StrField(*body, "region");
+  if (!region.empty() && (region.size() != 6 || FindRegion(region) == nullptr)) {
+    return FieldErrors(
+        Json::array({FieldError("region", "bad_region", "a GB/T 2260 code or \"\"")}));
+  }
+  app.db->SetStaffRegion(s->id, region);
+  app.Audit(req.caller, "staff.region", s->id, {{"region", region}});
+  return JsonResponse(
+      Status::kOk, {{"staff_id", s->id}, {"region", region}, {"region_name", RegionPath(region)}});
+}
+
 }  // namespace
 
 void RegisterConsoleRoutes(App& app) {
@@ -706,6 +732,8 @@ void RegisterConsoleRoutes(App& app) {
   r.Add("GET", "/api/v1/issuers", kVerifiers, ListIssuersForVerifiers);
   r.Add("POST", "/api/v1/admin/persons/search", kAdmin, SearchPersons);
   r.Add("POST", "/api/v1/admin/persons/{id}/reveal", kAdmin, RevealPerson);
+  r.Add("GET", "/api/v1/admin/staff-regions", kAdmin, StaffRegions);
+  r.Add("PUT", "/api/v1/admin/staff/{id}/region", kAdmin, SetStaffRegion);
 }
 
 }  // namespace ankang::server

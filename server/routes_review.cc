@@ -2,7 +2,9 @@
 // declaration's code is gray until an issuer approves it, or until 18:00 the
 // next day when the system issues it as if approved.
 #include "server/app.h"
+#include "server/console.h"
 #include "server/service.h"
+#include "shared/regions.h"
 
 namespace ankang::server {
 namespace {
@@ -13,11 +15,11 @@ std::string StrField(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
-Response Pending(App& app, const Request&) {
+Response Pending(App& app, const Request& req) {
   Json out = Json::array();
   for (const DeclarationRow& d : app.db->PendingReviews(200)) {
     std::optional<PersonRow> p = app.db->GetPerson(d.person_id);
-    if (!p) continue;
+    if (!p || !MayReview(app, req.caller, p->region)) continue;  // other communities
     if (app.Now() >= d.review_due) {
       ScorePerson(app, *p);  // applies the auto-issue
       continue;
@@ -29,6 +31,7 @@ Response Pending(App& app, const Request&) {
                    {"name_masked", p->name_masked},
                    {"id_tail", p->id_tail},
                    {"region", p->region},
+                   {"region_name", RegionPath(p->region)},
                    {"declared_at", app.Iso(d.declared_at)},
                    {"due_at", app.Iso(d.review_due)},
                    {"declaration", body}});
@@ -53,7 +56,10 @@ Response Decide(App& app, const Request& req) {
   std::optional<DeclarationRow> d = app.db->GetDeclaration(req.Param("declaration_id"));
   if (!d) return ErrorResponse(Status::kNotFound, "not_found", "No such declaration.");
   std::optional<PersonRow> p = app.db->GetPerson(d->person_id);
-  if (p) ScorePerson(app, *p);  // a passed deadline auto-issues first
+  if (!p || !MayReview(app, req.caller, p->region)) {
+    return ErrorResponse(Status::kNotFound, "not_found", "No such declaration.");
+  }
+  ScorePerson(app, *p);  // a passed deadline auto-issues first
   d = app.db->GetDeclaration(d->id);
   auto latest = app.db->LatestDeclaration(d->person_id);
   if (d->review_state != "pending" || !latest || latest->id != d->id) {

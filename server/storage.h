@@ -325,6 +325,10 @@ class Storage {
   virtual std::vector<ColorCount> ColorsByDay(const std::string& from_day) = 0;
   virtual std::vector<ColorCount> ColorsByRegion() = 0;               // persons' last colour
   virtual std::vector<AuditRow> QueryAudit(const AuditQuery& q) = 0;  // newest first
+  // The community (region code) an issuer or venue manager works for; "" = everywhere.
+  virtual void SetStaffRegion(const std::string& staff_id, const std::string& region) = 0;
+  virtual std::string StaffRegion(const std::string& staff_id) = 0;
+  virtual std::map<std::string, std::string> StaffRegions() = 0;  // staff id -> region
 
   // Retention: deletes declarations and check-ins made before `before`, and
   // expired sessions / one-time codes; returns the number of rows deleted.

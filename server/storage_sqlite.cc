@@ -203,6 +203,13 @@ CREATE INDEX venues_owner ON venues (owner_staff_id);
 CREATE INDEX persons_region ON persons (region, last_color);
 CREATE INDEX audit_log_actor ON audit_log (actor, at);
 )sql",
+      // 3: the community an issuer works for (review queue scoping).
+      R"sql(
+CREATE TABLE staff_regions (
+  staff_id TEXT PRIMARY KEY,
+  region TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }
@@ -836,6 +843,28 @@ class SqliteStorage : public Storage {
     std::vector<AuditRow> out;
     while (s.Step())
       out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+    return out;
+  }
+
+  void SetStaffRegion(const std::string& staff_id, const std::string& region) override {
+    Transaction([&] {
+      Write("DELETE FROM staff_regions WHERE staff_id = ?", staff_id);
+      if (!region.empty()) {
+        Write("INSERT INTO staff_regions (staff_id, region) VALUES (?, ?)", staff_id, region);
+      }
+    });
+  }
+  std::string StaffRegion(const std::string& staff_id) override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT region FROM staff_regions WHERE staff_id = ?");
+    s.Bind(staff_id);
+    return s.Step() ? s.Text(0) : "";
+  }
+  std::map<std::string, std::string> StaffRegions() override {
+    std::lock_guard<std::recursive_mutex> l(mu_);
+    auto s = Prep("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
+    std::map<std::string, std::string> out;
+    while (s.Step()) out[s.Text(0)] = s.Text(1);
     return out;
   }
 

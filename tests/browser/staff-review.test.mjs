@@ -75,6 +75,30 @@ test('an issuer approves a gray declaration on /review and the code turns green'
   assert.equal(audit.data.entries[0].actor, 'staff:issuer');
 });
 
+test('an issuer assigned to another community neither sees nor decides these declarations', async () => {
+  const page = await b.ctx.newPage();
+  await signIn(page, '/admin#staff', 'admin');
+  await page.waitForSelector('#staff-user');
+  await page.fill('#staff-user', 'issuer-lixia');
+  await page.fill('#staff-pass', 'community-pass-1');
+  await page.selectOption('#staff-role', 'issuer');
+  await page.fill('#staff-region', '370102');
+  await page.click('#tab-body form button[type=submit]');
+  await page.waitForSelector('#staff-table tr[data-user="issuer-lixia"]');
+  await page.waitForFunction(() => /370102/.test(document.querySelector('#staff-table tr[data-user="issuer-lixia"] td.region').textContent));
+  await shot(page, 'admin-staff-community');
+  await page.close();
+  const other = (await api(srv.base, 'POST', '/auth/staff', { username: 'issuer-lixia', password: 'community-pass-1' })).data.token;
+  const pending = await api(srv.base, 'GET', '/review/pending', undefined, other);
+  assert.equal(pending.status, 200);
+  assert.deepEqual(pending.data, []);
+  const d = await api(srv.base, 'POST', `/review/${waiting.declaration_id}`, { decision: 'approve' }, other);
+  assert.equal(d.status, 404);
+  // The issuer of that community (the --dev "issuer" has none assigned: everywhere) still sees it.
+  const all = await api(srv.base, 'GET', '/review/pending', undefined, await staffToken(srv.base, 'issuer'));
+  assert.deepEqual(all.data.map((x) => x.declaration_id), [waiting.declaration_id]);
+});
+
 test('nobody decides: the server auto-issues at 18:00 the next day', async () => {
   let code = await api(srv.base, 'GET', `/persons/${waiting.person_id}/code`, undefined, tokB);
   assert.equal(code.data.color, 'gray');

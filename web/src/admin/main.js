@@ -324,21 +324,29 @@ async function staffTab(box) {
   const list = h('div', { id: 'staff-list' });
   const msg = msgEl('staff-msg');
   const f = { username: h('input', { id: 'staff-user' }), password: h('input', { id: 'staff-pass', type: 'password', autocomplete: 'new-password' }),
-    role: h('select', { id: 'staff-role' }, ['verifier', 'issuer', 'venue', 'admin'].map((r) => h('option', null, r))) };
+    role: h('select', { id: 'staff-role' }, ['verifier', 'issuer', 'venue', 'admin'].map((r) => h('option', null, r))),
+    region: h('input', { id: 'staff-region', placeholder: '370103', class: 'narrow', inputmode: 'numeric' }) };
+  const setRegion = (id, region) => api('PUT', `/admin/staff/${encodeURIComponent(id)}/region`, { region });
   async function load() {
     const r = await api('GET', '/admin/staff');
     clear(list);
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
     const staff = Array.isArray(r.data) ? r.data : r.data.staff || [];
-    list.append(table('staff-table', ['用户名 User', '角色 Role', '创建 Created', '状态 State', ''], staff.map((s) => h('tr', { 'data-user': s.username },
-      h('td', null, s.username), h('td', null, s.role), h('td', null, fmtTime(s.created_at)), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
+    const rg = await api('GET', '/admin/staff-regions');
+    const regions = (rg.status === 200 && rg.data.regions) || {};
+    list.append(table('staff-table', ['用户名 User', '角色 Role', '社区 Community', '创建 Created', '状态 State', ''], staff.map((s) => h('tr', { 'data-user': s.username },
+      h('td', null, s.username), h('td', null, s.role), h('td', { class: 'region' }, regions[s.staff_id] || (s.role === 'issuer' ? '全部 all' : '')),
+      h('td', null, fmtTime(s.created_at)), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
       h('td', null, h('button', { type: 'button', onclick: async () => { say(msg, await api('PATCH', `/admin/staff/${encodeURIComponent(s.staff_id)}`, { disabled: !s.disabled }), '已更新 Updated'); load(); } }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')))))));
   }
   const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const r = await api('POST', '/admin/staff', { username: f.username.value.trim(), password: f.password.value, role: f.role.value });
-    if (say(msg, r, '已创建 Created')) { form.reset(); load(); }
+    if (!say(msg, r, '已创建 Created')) return;
+    if (f.region.value.trim()) say(msg, await setRegion(r.data.staff_id, f.region.value.trim()), `已创建 Created · ${f.region.value.trim()}`);
+    form.reset();
+    load();
   });
   box.append(h('h2', null, bi('工作人员账号', 'Staff accounts')), form, msg, list);
   load();
