@@ -53,28 +53,46 @@ bool RoleAllowed(const std::vector<std::string>& roles, const std::string& role)
 
 }  // namespace
 
-void AuthorityCache::LoadLocked(Storage& db, int64_t now) {
-  if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < kAuthorityCacheSeconds) return;
-  risk_ = db.RiskAreas();
-  review_ = db.ReviewRegions();
+// The database is read without holding mu_: a thread inside a storage
+// transaction may be waiting for mu_, so mu_ must never wait for the database.
+void AuthorityCache::Refresh(Storage& db, int64_t now) {
+  int64_t generation;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < kAuthorityCacheSeconds) return;
+    generation = generation_;
+  }
+  auto risk = db.RiskAreas();
+  auto review = db.ReviewRegions();
+  std::lock_guard<std::mutex> l(mu_);
+  if (generation != generation_) return;  // invalidated meanwhile: the next read reloads
+  risk_ = std::move(risk);
+  review_ = std::move(review);
   loaded_at_ = now;
 }
 
 std::map<std::string, std::string> AuthorityCache::RiskAreas(Storage& db, int64_t now) {
-  std::lock_guard<std::mutex> l(mu_);
-  LoadLocked(db, now);
-  return risk_;
+  Refresh(db, now);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (loaded_at_ >= 0) return risk_;
+  }
+  return db.RiskAreas();  // invalidated while refreshing
 }
 
 std::vector<std::string> AuthorityCache::ReviewRegions(Storage& db, int64_t now) {
-  std::lock_guard<std::mutex> l(mu_);
-  LoadLocked(db, now);
-  return review_;
+  Refresh(db, now);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (loaded_at_ >= 0) return review_;
+  }
+  return db.ReviewRegions();
 }
 
 void AuthorityCache::Invalidate() {
   std::lock_guard<std::mutex> l(mu_);
   loaded_at_ = -1;
+  ++generation_;
 }
 
 Response App::Handle(Request req) {

@@ -32,9 +32,10 @@ class AuthorityCache {
  private:
   std::mutex mu_;
   int64_t loaded_at_ = -1;
+  int64_t generation_ = 0;  // bumped by Invalidate()
   std::map<std::string, std::string> risk_;
   std::vector<std::string> review_;
-  void LoadLocked(Storage& db, int64_t now);
+  void Refresh(Storage& db, int64_t now);
 };
 
 struct App {

@@ -1,7 +1,9 @@
 // The API in-process (App::Handle through Dispatch): roles, errors, the
 // declaration -> code -> verify path, limits, locks, review, appeals. The
 // same behaviours are exercised over real HTTP by the Node tests.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "helpers.h"
 #include "server/qr.h"
@@ -421,4 +423,55 @@ TEST_CASE("an upheld identity appeal is the way to correct a locked name", "[api
   CHECK(detail.json["name"] == "张小三");
   CHECK(Call(app, "GET", "/api/v1/persons/" + pid + "/code", nullptr, tok).json["name_masked"] ==
         "张*三");
+}
+
+TEST_CASE("declarations, code reads and authority updates run concurrently", "[api][concurrency]") {
+  App& app = DevApp();
+  const std::string admin = LoginStaff(app, "admin");
+  std::vector<std::string> tokens;
+  std::vector<std::string> persons;
+  for (int i = 0; i < 3; ++i) {
+    tokens.push_back(LoginResident(app, next_phone++));
+    Answer d = Call(app, "POST", "/api/v1/declarations", Declaration("并发", NewId(), "370102"),
+                    tokens.back());
+    REQUIRE(d.status == 201);
+    persons.push_back(d.json["person_id"]);
+  }
+  std::atomic<int> ok{0};
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; ++i) {
+        Answer a = Call(app, "GET", "/api/v1/persons/" + persons[t] + "/code", nullptr, tokens[t]);
+        (a.status == 200 ? ok : bad)++;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 30; ++i) {
+      Json areas = i % 2 ? Json::array() : Json{{{"region", "370100"}, {"level", "high"}}};
+      Answer a = Call(app, "PUT", "/api/v1/admin/risk-areas", Json{{"areas", areas}}, admin);
+      (a.status == 200 ? ok : bad)++;
+      Answer r =
+          Call(app, "PUT", "/api/v1/admin/review-regions", Json{{"regions", Json::array()}}, admin);
+      (r.status == 200 ? ok : bad)++;
+    }
+  });
+  threads.emplace_back([&] {
+    const std::string tok = LoginResident(app, next_phone + 500);
+    for (int i = 0; i < 3; ++i) {
+      Json d = Declaration(i == 0   ? "并发甲"
+                           : i == 1 ? "并发乙"
+                                    : "并发丙",
+                           ResidentId(900 + i), "370102");
+      d["person"]["relation"] = i == 0 ? "self" : "child";
+      Answer a = Call(app, "POST", "/api/v1/declarations", d, tok);
+      (a.status == 201 ? ok : bad)++;
+    }
+  });
+  for (auto& th : threads) th.join();
+  CHECK(bad == 0);
+  CHECK(ok == 3 * 30 + 60 + 3);
+  Call(app, "PUT", "/api/v1/admin/risk-areas", Json{{"areas", Json::array()}}, admin);
 }
