@@ -41,6 +41,7 @@ Response NewSession(App& app, const std::string& kind, const std::string& subjec
   s.created_at = app.Now();
   s.expires_at = s.created_at + ttl;
   app.db->PutSession(s);
+  app.db->DeleteExpiredSessions(s.created_at);  // indexed; keeps the table small
   extra["token"] = token;
   extra["expires_at"] = app.Iso(s.expires_at);
   return JsonResponse(Status::kOk, extra);
