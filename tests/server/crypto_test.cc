@@ -117,7 +117,8 @@ TEST_CASE("rotation keeps the old key published until it lapses", "[crypto][keys
 
 TEST_CASE("key files are created once with mode 0600", "[crypto][keys]") {
   InitCrypto();
-  const std::string dir = TempDir() + "/data";
+  const std::string parent = TempDir();
+  const std::string dir = parent + "/data";
   KeyFiles a = LoadOrCreateKeys(dir, 1000);
   CHECK(Mode(dir) == 0700);
   for (const char* f : {"/data.key", "/hmac.key", "/signing-keys.json"}) {
@@ -132,5 +133,5 @@ TEST_CASE("key files are created once with mode 0600", "[crypto][keys]") {
   CHECK(c.signing.ActiveKid() == fresh.kid);
   CHECK(c.signing.Find(a.signing.ActiveKid(), 6050));
   CHECK(Mode(dir + "/signing-keys.json") == 0600);
-  std::system(("rm -rf " + dir).c_str());
+  std::system(("rm -rf " + parent).c_str());
 }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, call, loginResident, loginStaff, declaration, tempDir } from './lib.mjs';
 
@@ -42,6 +42,7 @@ before(async () => {
 after(async () => {
   await srv.stop();
   srv.cleanup();
+  rmSync(web, { recursive: true, force: true });
 });
 
 const R = ['resident'];
