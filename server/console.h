@@ -49,8 +49,8 @@ bool MayReview(App& app, const Caller& caller, const std::string& region);
 // Makes the activated rule set stored in the database (if any) the one in force.
 void LoadStoredRules(App& app);
 
-// GET of an http:// URL (no TLS) with a time limit; nullopt on any failure or
-// a non-200 answer. Used to fetch another issuer's key list.
+// GET of an http(s):// URL with a time limit (curl, no redirects, ≤ 256 KiB);
+// nullopt on any failure or an error answer. Used to fetch another issuer's key list.
 std::optional<std::string> HttpGet(const std::string& url, int timeout_ms, std::string* error);
 
 // Checks a key list {"issuer"?, "keys":[{kid, x, not_before?, not_after?}]} (or the

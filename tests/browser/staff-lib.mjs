@@ -39,6 +39,11 @@ export async function startServer({ args = [], web = process.env.ANKANG_WEB || p
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
+  let stopping = false;
+  proc.on('exit', (code, sig) => {
+    // A server that dies under a test leaves its log for the post-mortem.
+    if (!stopping) fs.writeFileSync(path.join(ARTIFACTS, `server-died-${port}.log`), `exit ${code} ${sig}\n${log}`);
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15000;
   for (;;) {
@@ -50,6 +55,7 @@ export async function startServer({ args = [], web = process.env.ANKANG_WEB || p
   return {
     base, port, data, proc, log: () => log,
     async stop() {
+      stopping = true;
       if (proc.exitCode == null) {
         proc.kill('SIGTERM');
         await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(); }, 5000); proc.on('exit', () => { clearTimeout(t); r(); }); });
