@@ -7,16 +7,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const wasmDir = join(root, 'build-wasm', 'wasm');
+// Build folders (relative to the repo root, or absolute): defaults build and build-wasm.
+const nativeBuild = resolve(root, process.env.ANKANG_NATIVE_BUILD || 'build');
+const wasmDir = join(resolve(root, process.env.ANKANG_WASM_BUILD || 'build-wasm'), 'wasm');
 const require = createRequire(import.meta.url);
 const AnkangCore = require(join(wasmDir, 'ankang_core.js'));
 const core = await AnkangCore({ wasmBinary: readFileSync(join(wasmDir, 'ankang_core.wasm')) });
 const native = JSON.parse(
-  execFileSync(join(root, 'build', 'tests', 'core_dump'), [root], { maxBuffer: 64 << 20 }).toString());
+  execFileSync(join(nativeBuild, 'tests', 'core_dump'), [root], { maxBuffer: 64 << 20 }).toString());
 const load = (p) => JSON.parse(readFileSync(join(root, p), 'utf8'));
 
 const caseFiles = readdirSync(join(root, 'tests', 'rules')).filter((f) => f.endsWith('.json')).sort();
