@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 
 namespace ankang {
@@ -34,43 +33,93 @@ const Region* Table() {
   return table.data();
 }
 #else
-// The wasm build keeps codes only (names come to the page as regions.json):
-// sorted integers, each parent derived from the code, which
-// scripts/gen_regions.mjs checks holds for every row of the source.
-const int32_t kCodes[] = {
+// The wasm build keeps codes only (names come to the page as regions.json).
+// The sorted codes are stored as LEB128 deltas, encoded at compile time from
+// the generated list: about one byte a code instead of four. Each parent is
+// derived from the code, which scripts/gen_regions.mjs checks holds for every
+// row of the source.
+constexpr int32_t kCodes[] = {
 #include "regions_codes.inc"
 };
 constexpr size_t kCount = sizeof(kCodes) / sizeof(kCodes[0]);
 
+constexpr bool Sorted() {
+  for (size_t i = 1; i < kCount; ++i) {
+    if (kCodes[i - 1] >= kCodes[i]) return false;
+  }
+  return true;
+}
+static_assert(Sorted(), "regions_codes.inc must be sorted and free of duplicates");
+
+constexpr size_t DeltaBytes() {
+  size_t n = 0;
+  int32_t prev = 0;
+  for (int32_t code : kCodes) {
+    for (uint32_t d = static_cast<uint32_t>(code - prev); d >= 0x80; d >>= 7) ++n;
+    ++n;
+    prev = code;
+  }
+  return n;
+}
+
+constexpr std::array<uint8_t, DeltaBytes()> EncodeDeltas() {
+  std::array<uint8_t, DeltaBytes()> out{};
+  size_t n = 0;
+  int32_t prev = 0;
+  for (int32_t code : kCodes) {
+    uint32_t d = static_cast<uint32_t>(code - prev);
+    for (; d >= 0x80; d >>= 7) out[n++] = static_cast<uint8_t>(d | 0x80);
+    out[n++] = static_cast<uint8_t>(d);
+    prev = code;
+  }
+  return out;
+}
+constexpr std::array<uint8_t, DeltaBytes()> kDeltas = EncodeDeltas();
+
+// Writes a 6-digit code and its terminating NUL.
+void PutCode(int32_t code, char* out) {
+  for (int k = 5; k >= 0; --k, code /= 10) out[k] = static_cast<char>('0' + code % 10);
+  out[6] = '\0';
+}
+
 const Region* Table() {
   struct Storage {
-    std::vector<std::array<char, 7>> codes, parents;
+    std::vector<char> text;  // per row: code "NNNNNN\0", then parent code or ""
     std::vector<Region> table;
   };
   static const Storage storage = [] {
+    std::vector<int32_t> codes;
+    codes.reserve(kCount);
+    int32_t code = 0;
+    for (size_t p = 0; p < kDeltas.size();) {
+      uint32_t d = 0;
+      for (int shift = 0;; shift += 7) {
+        const uint8_t b = kDeltas[p++];
+        d |= static_cast<uint32_t>(b & 0x7F) << shift;
+        if (b < 0x80) break;
+      }
+      code += static_cast<int32_t>(d);
+      codes.push_back(code);
+    }
     Storage st;
-    st.codes.resize(kCount);
-    st.parents.resize(kCount);
+    st.text.assign(kCount * 14, '\0');
+    st.table.reserve(kCount);
     for (size_t i = 0; i < kCount; ++i) {
-      std::snprintf(st.codes[i].data(), 7, "%06d", static_cast<int>(kCodes[i]));
-      int c = kCodes[i], parent = 0;
+      const int32_t c = codes[i];
+      int32_t parent = 0;
       if (c % 10000 == 0) {
         parent = 0;
       } else if (c % 100 == 0) {
         parent = c / 10000 * 10000;
       } else {
         parent = c / 100 * 100;
-        if (!std::binary_search(kCodes, kCodes + kCount, parent)) parent = c / 10000 * 10000;
+        if (!std::binary_search(codes.begin(), codes.end(), parent)) parent = c / 10000 * 10000;
       }
-      if (parent == 0) {
-        st.parents[i][0] = '\0';
-      } else {
-        std::snprintf(st.parents[i].data(), 7, "%06d", parent);
-      }
+      char* row = &st.text[i * 14];
+      PutCode(c, row);
+      if (parent != 0) PutCode(parent, row + 7);
+      st.table.push_back(Region{row, "", row + 7});
     }
-    st.table.reserve(kCount);
-    for (size_t i = 0; i < kCount; ++i)
-      st.table.push_back(Region{st.codes[i].data(), "", st.parents[i].data()});
     return st;
   }();
   return storage.table.data();
