@@ -12,6 +12,8 @@ int HttpCode(Status s) {
       return 202;
     case Status::kNoContent:
       return 204;
+    case Status::kNotModified:
+      return 304;
     case Status::kBadRequest:
       return 400;
     case Status::kUnauthorized:

@@ -18,6 +18,7 @@ enum class Status {
   kCreated,
   kAccepted,
   kNoContent,
+  kNotModified,   // a conditional GET of an unchanged file (no body)
   kBadRequest,    // malformed JSON, wrong shape
   kUnauthorized,  // no or bad credentials
   kForbidden,     // authenticated, role not allowed

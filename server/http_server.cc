@@ -144,7 +144,8 @@ class ApiHandler : public Http::Handler {
       const int code = HttpCode(resp.status);
       if (preq.method() == Http::Method::Head) resp.body.clear();
       w.send(static_cast<Http::Code>(code), resp.body,
-             Http::Mime::MediaType::fromString(resp.content_type));
+             resp.content_type.empty() ? Http::Mime::MediaType()
+                                       : Http::Mime::MediaType::fromString(resp.content_type));
       if (!app_->opts.quiet) {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -189,7 +190,7 @@ Response Dispatch(App& app, Request req) {
                          "Only GET and HEAD for pages.");
     resp.headers.emplace_back("Allow", "GET, HEAD");
   } else {
-    resp = ServeStatic(app.opts.web, req.path);
+    resp = ServeStatic(app.opts.web, req);
   }
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
   resp.headers.emplace_back("Referrer-Policy", "no-referrer");

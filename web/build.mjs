@@ -4,11 +4,14 @@
 // web/resident/style.css bundled and minified by esbuild into dist/index.js and
 // dist/index.css; the wasm core copied from build-wasm/wasm/; regions/*.json
 // (GB/T 2260 names for the pickers); the service worker sw.js. The staff pages are built by web/build-staff.mjs, called from here.
+// Last, every compressible file gets a gzip twin NAME.gz (zlib level 9, kept only when
+// smaller), which ankang-server and nginx (gzip_static) send to clients that accept gzip.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const web = dirname(fileURLToPath(import.meta.url));
@@ -69,4 +72,27 @@ if (existsSync(join(web, 'build-staff.mjs'))) {
   await buildStaff({ outDir: dist });
 }
 
-console.log(`web/build.mjs: ${readdirSync(dist).length} files in ${dist}`);
+// Precompressed twins: written after every other file, so each .gz is at least as new as
+// its original (the server ignores a .gz older than the file it stands for).
+const COMPRESSIBLE = /\.(html|js|mjs|css|wasm|json|svg|map|txt|webmanifest)$/;
+let gzFiles = 0;
+let rawBytes = 0;
+let gzBytes = 0;
+const gzipTree = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) gzipTree(p);
+    else if (e.isFile() && COMPRESSIBLE.test(e.name)) {
+      const raw = readFileSync(p);
+      const gz = gzipSync(raw, { level: 9 });
+      if (gz.length >= raw.length) continue;
+      writeFileSync(`${p}.gz`, gz);
+      gzFiles += 1;
+      rawBytes += raw.length;
+      gzBytes += gz.length;
+    }
+  }
+};
+gzipTree(dist);
+
+console.log(`web/build.mjs: ${readdirSync(dist).length} files in ${dist}; ${gzFiles} .gz twins (${rawBytes} -> ${gzBytes} bytes)`);

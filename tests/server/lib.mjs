@@ -2,6 +2,7 @@
 // loopback port with a temporary --data folder, talk JSON to it, stop or
 // kill -9 it. The binary comes from $ANKANG_BUILD_DIR (default build/).
 import { spawn, execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,20 @@ export async function call(base, method, path, { body, token, raw, headers = {} 
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   return { status: res.status, json, text, headers: res.headers };
+}
+
+// A raw request (fetch decodes bodies itself and picks its own source address):
+// resolves {status, headers, body: Buffer}.
+export function rawGet(port, path, headers = {}, { method = 'GET', localAddress, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, localAddress }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let phoneSeq = Math.floor(Math.random() * 1e6);
