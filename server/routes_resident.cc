@@ -457,6 +457,48 @@ Response MyAppeals(App& app, const Request& req) {
   return JsonResponse(Status::kOk, out);
 }
 
+// A copy of everything held about the account's persons (PIPL art. 45: the
+// right to a copy): personal info, every stored declaration and check-in, and
+// the account's appeals. Decrypted for the guardian only; the export is audited.
+Response ExportMyData(App& app, const Request& req) {
+  Json persons = Json::array();
+  for (const GuardianRow& g : app.db->GuardianshipsOfAccount(req.caller.subject_id)) {
+    std::optional<PersonRow> p = app.db->GetPerson(g.person_id);
+    if (!p) continue;
+    Json person = PersonDetail(app, *p, g.relation);
+    person["id_number"] = Decrypt(app, *p).id_number;  // their own copy: in full
+    Json declarations = Json::array();
+    for (const DeclarationRow& d : app.db->DeclarationsSince(p->id, 0)) {
+      declarations.push_back({{"declaration_id", d.id},
+                              {"declared_at", app.Iso(d.declared_at)},
+                              {"declaration", Json::parse(d.body, nullptr, false)},
+                              {"review_state", d.review_state},
+                              {"review_note", d.review_note}});
+    }
+    Json checkins = Json::array();
+    for (const CheckinRow& c : app.db->CheckinsSince(p->id, 0)) {
+      checkins.push_back({{"at", app.Iso(c.at)},
+                          {"temperature", c.temperature},
+                          {"symptoms", Json::parse(c.symptoms, nullptr, false)}});
+    }
+    person["declarations"] = std::move(declarations);
+    person["checkins"] = std::move(checkins);
+    persons.push_back(std::move(person));
+  }
+  Json appeals = Json::array();
+  for (const AppealRow& a : app.db->AppealsOfAccount(req.caller.subject_id)) {
+    auto p = app.db->GetPerson(a.person_id);
+    appeals.push_back(AppealJson(app, a, p ? p->name_masked : ""));
+  }
+  app.Audit(req.caller, "resident.export", req.caller.subject_id);
+  Response r = JsonResponse(Status::kOk, {{"exported_at", app.Iso(app.Now())},
+                                          {"account_id", req.caller.subject_id},
+                                          {"persons", std::move(persons)},
+                                          {"appeals", std::move(appeals)}});
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ankang-my-data.json\"");
+  return r;
+}
+
 }  // namespace
 
 void RegisterResidentRoutes(App& app) {
@@ -470,6 +512,7 @@ void RegisterResidentRoutes(App& app) {
   r.Add("GET", "/api/v1/persons/{id}/paper-code", kResident, PaperCode);
   r.Add("POST", "/api/v1/persons/{id}/appeals", kResident, FileAppeal);
   r.Add("GET", "/api/v1/appeals", kResident, MyAppeals);
+  r.Add("GET", "/api/v1/me/export", kResident, ExportMyData);
   r.Add("GET", "/api/v1/family", kResident, ListFamily);
   r.Add("POST", "/api/v1/family", kResident, AddFamily);
   r.Add("DELETE", "/api/v1/family/{id}", kResident, RemoveFamily);
