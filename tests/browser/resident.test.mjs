@@ -474,6 +474,25 @@ test('paper code print view, edit info with locked fields, appeal with status', 
   await page.close();
 });
 
+test('"download my data" saves a copy of what the server holds, with the full ID number', async () => {
+  const page = await newPage();
+  const id = await declareSelf(page, { name: '钱小芳' });
+  await submitDeclaration(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '下载我的数据' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'ankang-my-data.json');
+  const { readFileSync } = await import('node:fs');
+  const data = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(data.persons.length, 1);
+  assert.equal(data.persons[0].name, '钱小芳');
+  assert.equal(data.persons[0].id_number, id);
+  assert.equal(data.persons[0].declarations.length, 1);
+  assert.deepEqual(page.jsErrors, []);
+  await page.close();
+});
+
 test('no third-party requests, nothing personal in URLs, size within budget', () => {
   assert.ok(requests.length > 20);
   const origin = srv.url;

@@ -217,7 +217,8 @@ function cardView() {
     el('button', { type: 'button', class: 'btn', t: 'act_family', onclick: familyView }),
     el('button', { type: 'button', class: 'btn', t: 'act_edit', onclick: editView }),
     el('button', { type: 'button', class: 'btn', t: 'act_appeal', onclick: appealView }),
-    el('button', { type: 'button', class: 'btn', t: 'act_print', onclick: printView }));
+    el('button', { type: 'button', class: 'btn', t: 'act_print', onclick: printView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_export', onclick: exportMyData }));
   view(el('div', null, personTabs(), card.el, actions), card.el.querySelector('h2'));
   const show = (code) => {
     state.code = code;
@@ -517,6 +518,21 @@ async function printView() {
     paper.append(el('img', { src: url, role: 'img', al: 'print_title' }));
     const prev = leave;
     leave = () => { URL.revokeObjectURL(url); if (prev) prev(); };
+  } catch (e) { failed(null, e); }
+}
+
+// A copy of everything the server holds about this account's persons, saved
+// as a file (the token travels in a header, so a plain link cannot do it).
+async function exportMyData() {
+  try {
+    const res = await api('GET', '/me/export', undefined, { text: true });
+    if (res.status !== 200) return failed(res);
+    const url = URL.createObjectURL(new Blob([res.data], { type: 'application/json' }));
+    const a = el('a', { href: url, download: 'ankang-my-data.json' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   } catch (e) { failed(null, e); }
 }
 

@@ -126,6 +126,7 @@ export const S = {
   act_edit: ['修改信息', 'Edit info'],
   act_appeal: ['申诉', 'Appeal'],
   act_print: ['打印纸质码', 'Print paper code'],
+  act_export: ['下载我的数据', 'Download my data'],
   back: ['返回健康码', 'Back to the code'],
   // check-in
   checkin_title: ['每日健康打卡', 'Daily health check-in'],
