@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include "shared/utf8.h"
+
 namespace ankang::server {
 
 int HttpCode(Status s) {
@@ -53,6 +55,37 @@ Response ErrorResponse(Status s, const std::string& code, const std::string& mes
 
 Response FieldErrors(const Json& errors) {
   return JsonResponse(Status::kUnprocessable, Json{{"errors", errors}});
+}
+
+bool PercentDecode(const std::string& in, std::string* out) {
+  auto hex = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out->clear();
+  out->reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      *out += ' ';
+    } else if (in[i] != '%') {
+      *out += in[i];
+    } else {
+      const int hi = i + 2 < in.size() ? hex(in[i + 1]) : -1;
+      const int lo = i + 2 < in.size() ? hex(in[i + 2]) : -1;
+      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return false;
+      *out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+  }
+  // Every value is text: the decoded bytes must be well-formed UTF-8.
+  char32_t cp;
+  for (size_t i = 0, n = 0; i < out->size(); i += n) {
+    n = utf8::Decode(*out, i, &cp);
+    if (n == 0) return false;
+  }
+  return true;
 }
 
 std::optional<Json> ParseJsonObject(const Request& req, Response* error) {

@@ -45,9 +45,9 @@ struct Caller {
 };
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query string
-  std::map<std::string, std::string> query;
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // without the query string
+  std::map<std::string, std::string> query;    // names and values percent-decoded
   std::map<std::string, std::string> params;   // from the route pattern, e.g. {"id": "..."}
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
@@ -81,6 +81,12 @@ Response JsonResponse(Status s, const Json& body);
 Response ErrorResponse(Status s, const std::string& code, const std::string& message);
 // 422 {"errors":[...]} from a list already in JSON.
 Response FieldErrors(const Json& errors);
+
+// Decodes one query-string name or value (application/x-www-form-urlencoded:
+// "+" is a space, %XX a byte). False on a malformed escape ("%zz", "%4"), an
+// encoded NUL or a result that is not UTF-8; the HTTP layer then answers 400
+// and no handler runs.
+bool PercentDecode(const std::string& in, std::string* out);
 
 // Parses the body as a JSON object; on failure *error is a 400 answer.
 std::optional<Json> ParseJsonObject(const Request& req, Response* error);

@@ -64,6 +64,14 @@ void SendJsonError(Http::ResponseWriter& w, Http::Code code, const std::string& 
   w.send(code, body.dump(), MIME(Application, Json));
 }
 
+// Headers on every answer, API or page.
+void AddSecurityHeaders(Response* resp) {
+  resp->headers.emplace_back("X-Content-Type-Options", "nosniff");
+  resp->headers.emplace_back("Referrer-Policy", "no-referrer");
+  resp->headers.emplace_back("Content-Security-Policy", kCsp);
+  resp->headers.emplace_back("X-Frame-Options", "DENY");
+}
+
 class ApiHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(ApiHandler)
@@ -120,8 +128,13 @@ class ApiHandler : public Http::Handler {
     try {
       req.method = Http::methodString(preq.method());
       req.path = preq.resource();
+      // Pistache 0.0.5 leaves the query as sent: decoded here, for every handler.
+      bool query_ok = true;
       for (auto it = preq.query().parameters_begin(); it != preq.query().parameters_end(); ++it) {
-        req.query[it->first] = it->second;
+        std::string name;
+        std::string value;
+        query_ok = query_ok && PercentDecode(it->first, &name) && PercentDecode(it->second, &value);
+        req.query[name] = value;
       }
       for (const auto& h : preq.headers().list()) {
         std::ostringstream os;
@@ -133,7 +146,15 @@ class ApiHandler : public Http::Handler {
       }
       req.body = preq.body();
       req.ip = preq.address().host();
-      resp = Dispatch(*app_, std::move(req));
+      if (query_ok) {
+        resp = Dispatch(*app_, std::move(req));
+      } else {
+        resp = ErrorResponse(Status::kBadRequest, "bad_query",
+                             "The query string has a malformed %-escape.");
+        resp.headers.emplace_back("Cache-Control", "no-store");
+        AddSecurityHeaders(&resp);
+        app_->metrics.CountRequest(req.method, "bad_query", 400);
+      }
     } catch (...) {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
     }
@@ -192,10 +213,7 @@ Response Dispatch(App& app, Request req) {
   } else {
     resp = ServeStatic(app.opts.web, req);
   }
-  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  resp.headers.emplace_back("Referrer-Policy", "no-referrer");
-  resp.headers.emplace_back("Content-Security-Policy", kCsp);
-  resp.headers.emplace_back("X-Frame-Options", "DENY");
+  AddSecurityHeaders(&resp);
   return resp;
 }
 

@@ -36,21 +36,6 @@ Json LineError(int64_t line, const std::string& code, const std::string& msg) {
   return {{"line", line}, {"code", code}, {"message", msg}};
 }
 
-// Query values arrive as sent (Pistache 0.0.5 does not percent-decode them).
-std::string Unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 std::string Trim(const std::string& s) {
   size_t a = s.find_first_not_of(" \t\r\n");
   if (a == std::string::npos) return "";
@@ -257,7 +242,7 @@ Response ImportCaseStatus(App& app, const Request& req) {
 
 // GET /api/v1/admin/regions?q=370102|历下 -> matching regions with their risk level.
 Response SearchRegions(App& app, const Request& req) {
-  const std::string q = Trim(Unescape(req.Query("q")));
+  const std::string q = Trim(req.Query("q"));
   const auto risk = app.db->RiskAreas();
   Json out = Json::array();
   auto add = [&](const std::string& code) {
@@ -477,12 +462,12 @@ Response Statistics(App& app, const Request& req) {
 // GET /api/v1/admin/audit-log?actor=&action=&target=&from=&to=&limit=
 Response AuditLog(App& app, const Request& req) {
   AuditQuery q;
-  q.actor = Unescape(req.Query("actor"));
+  q.actor = req.Query("actor");
   if (!q.actor.empty() && q.actor.find(':') == std::string::npos) q.actor = "staff:" + q.actor;
-  q.action = Unescape(req.Query("action"));
-  q.target = Unescape(req.Query("target"));
-  if (auto t = ParseInstant(Unescape(req.Query("from")))) q.from = t->unix_seconds;
-  if (auto t = ParseInstant(Unescape(req.Query("to")))) q.to = t->unix_seconds;
+  q.action = req.Query("action");
+  q.target = req.Query("target");
+  if (auto t = ParseInstant(req.Query("from"))) q.from = t->unix_seconds;
+  if (auto t = ParseInstant(req.Query("to"))) q.to = t->unix_seconds;
   try {
     if (!req.Query("limit").empty()) q.limit = std::clamp(std::stoi(req.Query("limit")), 1, 1000);
   } catch (...) {

@@ -25,21 +25,6 @@ const std::vector<std::string> kAdmin = {"admin"};
 const std::vector<std::string> kResident = {"resident"};
 constexpr int kMaxVisitorsPerCheckin = 4;  // self + up to 3 family members
 
-// Query values arrive as sent (Pistache 0.0.5 does not percent-decode them).
-std::string Unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 std::string StrField(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
@@ -254,7 +239,7 @@ Response Visits(App& app, const Request& req) {
   if (!v) return NoVenue();
   int64_t from, to;
   Response err;
-  if (!Window(app, Unescape(req.Query("from")), Unescape(req.Query("to")), &from, &to, &err)) {
+  if (!Window(app, req.Query("from"), req.Query("to"), &from, &to, &err)) {
     return err;
   }
   Json out = Json::array();

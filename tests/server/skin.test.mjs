@@ -1,12 +1,14 @@
 // The HTTP skin of the real binary: the built pages (web/dist, written by
 // node web/build.mjs) go out gzip-compressed to clients that accept gzip and
-// decode to the very bytes of the files; conditional GETs get 304.
+// decode to the very bytes of the files; conditional GETs get 304. Query
+// strings are percent-decoded once, before any handler; a malformed escape is
+// a 400 JSON answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startServer, root, rawGet } from './lib.mjs';
+import { startServer, root, rawGet, call, loginStaff } from './lib.mjs';
 
 const web = process.env.ANKANG_WEB || join(root, 'web', 'dist');
 let srv;
@@ -75,4 +77,30 @@ test('web/dist: ETag, Last-Modified, 304 and Cache-Control', async () => {
   assert.equal(head.status, 200);
   assert.equal(head.headers['content-encoding'], 'gzip');
   assert.equal(head.body.length, 0);
+});
+
+test('query strings: decoded once for every handler, malformed escapes refused', async () => {
+  const admin = await loginStaff(srv.base, 'admin');
+  const regions = async (qs) => {
+    const r = await call(srv.base, 'GET', `/api/v1/admin/regions?${qs}`, { token: admin });
+    assert.equal(r.status, 200, `${qs}: ${r.text}`);
+    return r.json.areas.map((a) => a.region);
+  };
+  assert.ok((await regions('q=%E5%8E%86%E4%B8%8B')).includes('370102'), '历下 by its UTF-8 escapes');
+  assert.ok((await regions('%71=%E5%8E%86%E4%B8%8B')).includes('370102'), 'names are decoded too');
+  assert.ok((await regions('q=+%E5%8E%86%E4%B8%8B+')).includes('370102'), '"+" is a space (trimmed)');
+  assert.deepEqual(await regions('q=%2B%E5%8E%86%E4%B8%8B'), [], '"%2B" is a plus sign, not a space');
+  assert.ok((await regions('q=3701')).includes('370102'));
+  for (const qs of ['q=%zz', 'q=%E5%8E', 'q=abc%', 'q=%4', 'q=a%00b', '%zz=1']) {
+    const r = await call(srv.base, 'GET', `/api/v1/admin/regions?${qs}`, { token: admin });
+    assert.equal(r.status, 400, qs);
+    assert.equal(r.json.error.code, 'bad_query', qs);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  }
+  // The same on a page path and without a token: refused before anything runs.
+  assert.equal((await call(srv.base, 'GET', '/?x=%zz')).status, 400);
+  assert.equal((await call(srv.base, 'GET', '/api/v1/admin/regions?q=%zz')).status, 400);
+  const metrics = await call(srv.base, 'GET', '/metrics');
+  assert.match(metrics.text, /bad_query/);
 });
