@@ -16,7 +16,6 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
-#include <set>
 
 namespace ankang {
 namespace {
@@ -534,9 +533,10 @@ class Checker {
     }
   }
 
-  void UnknownKeys(const Json& obj, const std::set<std::string>& allowed, const std::string& path) {
+  void UnknownKeys(const Json& obj, std::initializer_list<const char*> allowed,
+                   const std::string& path) {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (!allowed.count(it.key())) {
+      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
         Add(path.empty() ? it.key() : path + "." + it.key(), "unknown_key",
             "unknown key \"" + it.key() + "\"");
       }
@@ -593,7 +593,7 @@ class Checker {
                 "params");
   }
 
-  void Rule(const Json& r, const std::string& path, std::set<std::string>* ids) {
+  void Rule(const Json& r, const std::string& path, std::vector<std::string>* ids) {
     if (!r.is_object()) {
       Add(path, "bad_type", "a rule must be an object");
       return;
@@ -601,9 +601,11 @@ class Checker {
     NonEmptyString(r, "id", path);
     auto id = r.find("id");
     if (id != r.end() && id->is_string() && !id->get_ref<const std::string&>().empty()) {
-      if (!ids->insert(id->get<std::string>()).second) {
-        Add(path + ".id", "duplicate_id",
-            "rule id \"" + id->get<std::string>() + "\" is used twice");
+      const std::string& value = id->get_ref<const std::string&>();
+      if (std::find(ids->begin(), ids->end(), value) != ids->end()) {
+        Add(path + ".id", "duplicate_id", "rule id \"" + value + "\" is used twice");
+      } else {
+        ids->push_back(value);
       }
     }
     auto color = r.find("color");
@@ -655,7 +657,7 @@ class Checker {
     } else if (!rules->is_array()) {
       Add("rules", "bad_type", "must be an array");
     } else {
-      std::set<std::string> ids;
+      std::vector<std::string> ids;  // a few dozen rules: a linear search is enough
       for (size_t i = 0; i < rules->size(); ++i) {
         Rule((*rules)[i], "rules[" + std::to_string(i) + "]", &ids);
       }
@@ -750,12 +752,14 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
       fired_rules.push_back(&r);
     }
   }
-  // Stable: most severe first, file order within a colour.
-  std::vector<size_t> order(v.fired.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return Severity(v.fired[a].color) > Severity(v.fired[b].color);
-  });
+  // Most severe first, file order within a colour: one pass per severity
+  // (a stable sort over four keys, without instantiating std::stable_sort).
+  std::vector<size_t> order;
+  for (int s = Severity(Color::kRed); s >= Severity(Color::kGreen); --s) {
+    for (size_t i = 0; i < v.fired.size(); ++i) {
+      if (Severity(v.fired[i].color) == s) order.push_back(i);
+    }
+  }
   std::vector<FiredRule> sorted;
   for (size_t i : order) sorted.push_back(v.fired[i]);
   v.fired = std::move(sorted);

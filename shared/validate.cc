@@ -492,7 +492,9 @@ void ValidateHealth(const Json& health, const std::string& prefix, bool with_fev
       if (code == "none") {
         saw_none = true;
       } else if (std::find(known.begin(), known.end(), code) != known.end()) {
-        codes.push_back(code);
+        // Kept sorted and without repeats as it is built.
+        auto pos = std::lower_bound(codes.begin(), codes.end(), code);
+        if (pos == codes.end() || *pos != code) codes.insert(pos, code);
       } else {
         unknown = true;
       }
@@ -514,8 +516,6 @@ void ValidateHealth(const Json& health, const std::string& prefix, bool with_fev
     }
   }
   if (symptoms_ok) {
-    std::sort(codes.begin(), codes.end());
-    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     (*out)["symptoms"] = codes;
   }
 
