@@ -5,6 +5,7 @@
 #include <pistache/peer.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -195,7 +196,31 @@ class ApiHandler : public Http::Handler {
 
 }  // namespace
 
+std::string ClientIp(const std::string& peer, const std::string& forwarded_for,
+                     const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& ip) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), ip) != trusted_proxies.end();
+  };
+  std::string client = CanonicalIp(peer);
+  if (client.empty()) return peer;
+  size_t end = forwarded_for.size();
+  while (trusted(client) && end > 0) {
+    const size_t comma = forwarded_for.rfind(',', end - 1);
+    const size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string entry = forwarded_for.substr(begin, end - begin);
+    const size_t a = entry.find_first_not_of(" \t");
+    entry = a == std::string::npos ? "" : entry.substr(a, entry.find_last_not_of(" \t") - a + 1);
+    const std::string ip = CanonicalIp(entry);
+    if (ip.empty()) break;
+    client = ip;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
+}
+
 Response Dispatch(App& app, Request req) {
+  req.ip = ClientIp(req.ip, req.Header("x-forwarded-for"), app.opts.trusted_proxies);
   Response resp;
   if (req.body.size() > app.opts.max_body_bytes) {
     resp = ErrorResponse(

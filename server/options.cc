@@ -1,5 +1,6 @@
 #include "server/options.h"
 
+#include <arpa/inet.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -22,6 +23,18 @@ bool ToInt(const std::string& s, long long lo, long long hi, long long* out) {
 }
 
 }  // namespace
+
+std::string CanonicalIp(const std::string& s) {
+  unsigned char addr[sizeof(struct in6_addr)];
+  char text[INET6_ADDRSTRLEN];
+  for (int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, s.c_str(), addr) == 1 &&
+        inet_ntop(family, addr, text, sizeof text) != nullptr) {
+      return text;
+    }
+  }
+  return "";
+}
 
 bool ParseTzOffset(const std::string& s, int* minutes) {
   if (s == "Z" || s == "UTC") {
@@ -71,6 +84,9 @@ Flags:
   --session-days N         resident login lifetime (default 30)
   --staff-session-hours N  staff login lifetime (default 12)
   --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
+  --trusted-proxy ADDR     a reverse proxy's address (e.g. 127.0.0.1 for a local nginx): requests
+                           from it are counted against the client address in X-Forwarded-For;
+                           repeat for more than one. Default: none, X-Forwarded-For is ignored
   --quiet                  no access log
   --help                   this text
 )";
@@ -161,6 +177,14 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--otp-per-ip-per-hour") {
       if (!number(1, 1000000, &n)) return false;
       o->otp_per_ip_per_hour = static_cast<int>(n);
+    } else if (a == "--trusted-proxy") {
+      if (!value(&s)) return false;
+      const std::string canonical = CanonicalIp(s);
+      if (canonical.empty()) {
+        *error = "--trusted-proxy wants an IP address such as 127.0.0.1 or ::1";
+        return false;
+      }
+      o->trusted_proxies.push_back(canonical);
     } else if (a == "--quiet") {
       o->quiet = true;
     } else if (a == "--username" && o->command == "staff-add") {

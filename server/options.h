@@ -27,6 +27,9 @@ struct Options {
   int64_t staff_session_hours = 12;
   int otp_per_ip_per_hour = 30;
   size_t max_body_bytes = 64 * 1024;
+  // Peers (IP literals) whose X-Forwarded-For names the client, e.g. the local
+  // nginx; empty: the peer address is the client (the header is ignored).
+  std::vector<std::string> trusted_proxies;
   bool quiet = false;  // no access log
 
   // Subcommand: "" (serve), "staff-add", "keys-rotate", "purge", "wipe", "help".
@@ -40,6 +43,9 @@ struct Options {
 // Parses argv; on an error returns false with a message in *error.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string HelpText();
+// An IPv4 or IPv6 literal in canonical form ("::FFFF:10.0.0.1" -> "::ffff:10.0.0.1"),
+// "" when s is not one.
+std::string CanonicalIp(const std::string& s);
 // "+08:00" -> 480; false when malformed.
 bool ParseTzOffset(const std::string& s, int* minutes);
 
