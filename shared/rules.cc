@@ -169,7 +169,8 @@ const Json* Lookup(const Json& data, const std::string& path) {
           seg.find_first_not_of("0123456789") != std::string::npos) {
         return nullptr;
       }
-      size_t idx = std::stoul(seg);
+      size_t idx = 0;  // at most 9 digits, checked above: no overflow
+      for (char c : seg) idx = idx * 10 + static_cast<size_t>(c - '0');
       if (idx >= cur->size()) return nullptr;
       cur = &(*cur)[idx];
     } else {
