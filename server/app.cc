@@ -62,7 +62,7 @@ void AuthorityCache::Refresh(Storage& db, int64_t now) {
     if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < kAuthorityCacheSeconds) return;
     generation = generation_;
   }
-  auto risk = db.RiskAreas();
+  auto risk = std::make_shared<const AuthorityCache::Areas>(db.RiskAreas());
   auto review = db.ReviewRegions();
   std::lock_guard<std::mutex> l(mu_);
   if (generation != generation_) return;  // invalidated meanwhile: the next read reloads
@@ -71,13 +71,14 @@ void AuthorityCache::Refresh(Storage& db, int64_t now) {
   loaded_at_ = now;
 }
 
-std::map<std::string, std::string> AuthorityCache::RiskAreas(Storage& db, int64_t now) {
+std::shared_ptr<const AuthorityCache::Areas> AuthorityCache::RiskSnapshot(Storage& db,
+                                                                          int64_t now) {
   Refresh(db, now);
   {
     std::lock_guard<std::mutex> l(mu_);
     if (loaded_at_ >= 0) return risk_;
   }
-  return db.RiskAreas();  // invalidated while refreshing
+  return std::make_shared<const Areas>(db.RiskAreas());  // invalidated while refreshing
 }
 
 std::vector<std::string> AuthorityCache::ReviewRegions(Storage& db, int64_t now) {

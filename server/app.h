@@ -25,7 +25,10 @@ namespace ankang::server {
 // seconds, for other processes sharing a database).
 class AuthorityCache {
  public:
-  std::map<std::string, std::string> RiskAreas(Storage& db, int64_t now);
+  using Areas = std::map<std::string, std::string>;
+  Areas RiskAreas(Storage& db, int64_t now) { return *RiskSnapshot(db, now); }
+  // The same without copying the list (scoring reads it on every code).
+  std::shared_ptr<const Areas> RiskSnapshot(Storage& db, int64_t now);
   std::vector<std::string> ReviewRegions(Storage& db, int64_t now);
   void Invalidate();
 
@@ -33,7 +36,7 @@ class AuthorityCache {
   std::mutex mu_;
   int64_t loaded_at_ = -1;
   int64_t generation_ = 0;  // bumped by Invalidate()
-  std::map<std::string, std::string> risk_;
+  std::shared_ptr<const Areas> risk_;
   std::vector<std::string> review_;
   void Refresh(Storage& db, int64_t now);
 };

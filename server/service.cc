@@ -17,22 +17,37 @@ constexpr int64_t kDay = 86400;
 constexpr int64_t kHistorySeconds = 60 * kDay;
 
 std::string Str(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-Report ReportFromHealth(const std::string& kind, int64_t at, int tz, const Json& health) {
+// A declaration's "health" member (health == end: none) as a report.
+Report ReportFromHealth(const std::string& kind, int64_t at, int tz, Json::const_iterator health,
+                        Json::const_iterator end) {
   Report r;
   r.kind = kind;
   r.at = Instant{at, tz};
-  if (health.is_object() && health.contains("temperature") && health["temperature"].is_number()) {
-    r.temperature = health["temperature"].get<double>();
-  }
-  if (health.is_object() && health.contains("symptoms") && health["symptoms"].is_array()) {
-    for (const Json& s : health["symptoms"]) {
-      if (s.is_string()) r.symptoms.push_back(s.get<std::string>());
+  if (health == end || !health->is_object()) return r;
+  auto t = health->find("temperature");
+  if (t != health->end() && t->is_number()) r.temperature = t->get<double>();
+  auto sym = health->find("symptoms");
+  if (sym != health->end() && sym->is_array()) {
+    for (const Json& x : *sym) {
+      if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
     }
   }
   return r;
+}
+
+// The keys RiskOf() (shared/facts.cc) consults for a code: the code, its
+// city and its province.
+void AddRiskKeys(const std::string& code, std::vector<std::string>* keys) {
+  if (code.empty()) return;
+  keys->push_back(code);
+  if (code.size() == 6) {
+    keys->push_back(code.substr(0, 4) + "00");
+    keys->push_back(code.substr(0, 2) + "0000");
+  }
 }
 
 }  // namespace
@@ -79,6 +94,29 @@ bool RegionListed(const std::vector<std::string>& list, const std::string& regio
   return false;
 }
 
+std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
+                                                     const Json& declaration) {
+  std::vector<std::string> keys;
+  if (declaration.is_object()) {
+    auto person = declaration.find("person");
+    if (person != declaration.end()) AddRiskKeys(Str(*person, "region"), &keys);
+    AddRiskKeys(Str(declaration, "region"), &keys);
+    auto travel = declaration.find("travel_14d");
+    if (travel != declaration.end() && travel->is_array()) {
+      for (const Json& e : *travel) {
+        AddRiskKeys(Str(e, "region"), &keys);
+        AddRiskKeys(Str(e, "country"), &keys);
+      }
+    }
+  }
+  std::map<std::string, std::string> out;
+  for (const std::string& k : keys) {
+    auto it = all.find(k);
+    if (it != all.end()) out.insert(*it);
+  }
+  return out;
+}
+
 int64_t ReviewDeadline(const App& app, int64_t at) {
   const int tz = app.opts.tz_offset_minutes;
   Date next = AddDays(LocalDate(Instant{at, tz}), 1);
@@ -97,61 +135,90 @@ int64_t AddWorkingDays(const App& app, int64_t at, int n) {
   return t;
 }
 
-std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set) {
-  std::optional<DeclarationRow> latest = app.db->LatestDeclaration(p.id);
-  if (!latest) return std::nullopt;
+std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write) {
   const int64_t now = app.Now();
   const int tz = app.opts.tz_offset_minutes;
-  if (latest->review_required && latest->review_state == "pending" && now >= latest->review_due) {
+  PersonHistory h = app.db->History(p, now - kHistorySeconds);
+  if (!h.latest) return std::nullopt;
+  ScoreInput out;
+  DeclarationRow& latest = out.declaration;
+  latest = std::move(*h.latest);
+  if (latest.review_required && latest.review_state == "pending" && now >= latest.review_due) {
     // Shandong: nobody decided by 18:00 the next day -> issued as if approved.
-    latest->review_state = "auto_issued";
-    latest->reviewed_by = "system";
-    latest->reviewed_at = latest->review_due;
-    if (rule_set == nullptr) {  // a dry run with another rule set writes nothing
-      app.db->UpdateReview(*latest);
-      app.Audit(Caller{}, "review.auto_issue", latest->id);
+    latest.review_state = "auto_issued";
+    latest.reviewed_by = "system";
+    latest.reviewed_at = latest.review_due;
+    if (write) {  // a dry run writes nothing
+      app.db->UpdateReview(latest);
+      app.Audit(Caller{}, "review.auto_issue", latest.id);
     }
   }
-  Json decl = Json::parse(latest->body, nullptr, false);
-  if (decl.is_discarded() || !decl.is_object()) decl = Json::object();
-  if (!decl.contains("person") || !decl["person"].is_object()) decl["person"] = Json::object();
-  decl["person"]["region"] = p.region;
-  decl["person"]["nationality"] = p.nationality;
-
-  FactsInput in;
-  in.declared_at = Instant{latest->declared_at, tz};
-  const int64_t since = std::min(latest->declared_at, now - kHistorySeconds);
-  for (const DeclarationRow& d : app.db->DeclarationsSince(p.id, since)) {
+  FactsInput& in = out.facts;
+  in.declared_at = Instant{latest.declared_at, tz};
+  // Each body is parsed once; the latest one (the last of the history when
+  // present there) becomes the declaration scored.
+  Json decl;
+  bool have_decl = false;
+  in.reports.reserve(h.declarations.size() + h.checkins.size());
+  for (const DeclarationRow& d : h.declarations) {
     Json body = Json::parse(d.body, nullptr, false);
-    Json health = body.is_object() && body.contains("health") ? body["health"] : Json();
-    in.reports.push_back(ReportFromHealth("declaration", d.declared_at, tz, health));
+    const Json& cb = body;
+    in.reports.push_back(ReportFromHealth("declaration", d.declared_at, tz,
+                                          cb.is_object() ? cb.find("health") : cb.end(), cb.end()));
+    if (d.id == latest.id) {
+      decl = std::move(body);
+      have_decl = true;
+    }
   }
-  for (const CheckinRow& c : app.db->CheckinsSince(p.id, since)) {
-    Json health = {{"temperature", c.temperature},
-                   {"symptoms", Json::parse(c.symptoms, nullptr, false)}};
-    in.reports.push_back(ReportFromHealth("checkin", c.at, tz, health));
+  for (const CheckinRow& c : h.checkins) {
+    Report r;
+    r.kind = "checkin";
+    r.at = Instant{c.at, tz};
+    r.temperature = c.temperature;
+    if (c.symptoms != "[]" && !c.symptoms.empty()) {
+      Json sym = Json::parse(c.symptoms, nullptr, false);
+      if (sym.is_array()) {
+        for (const Json& x : sym) {
+          if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
+        }
+      }
+    }
+    in.reports.push_back(std::move(r));
   }
   std::stable_sort(in.reports.begin(), in.reports.end(), [](const Report& a, const Report& b) {
     return a.at.unix_seconds < b.at.unix_seconds;
   });
+  if (!have_decl) decl = Json::parse(latest.body, nullptr, false);
+  if (decl.is_discarded() || !decl.is_object()) decl = Json::object();
+  Json& person = decl["person"];
+  if (!person.is_object()) person = Json::object();
+  person["region"] = p.region;
+  person["nationality"] = p.nationality;
+  in.authority.risk_areas = RelevantRiskAreas(*app.authority.RiskSnapshot(*app.db, now), decl);
   in.declaration = std::move(decl);
-  in.authority.risk_areas = app.authority.RiskAreas(*app.db, now);
-  if (auto cs = app.db->GetCaseStatus(p.id_hmac)) {
-    in.authority.case_status = cs->status;
-    in.authority.case_since = cs->since;
+  if (h.case_status) {
+    in.authority.case_status = h.case_status->status;
+    in.authority.case_since = h.case_status->since;
   }
-  in.review_required = latest->review_required;
-  in.review_state = latest->review_required ? latest->review_state : "none";
+  in.review_required = latest.review_required;
+  in.review_state = latest.review_required ? latest.review_state : "none";
   in.now = Instant{now, tz};
+  return out;
+}
 
-  std::shared_ptr<const ActiveRules> active = app.CurrentRules();
-  const Json& rules = rule_set != nullptr ? *rule_set : active->json;
-  Json facts = BuildFacts(in, rules);
+Scored Score(const ScoreInput& input, const Json& rules) {
   Scored s;
-  s.verdict = Evaluate(rules, facts);
-  s.verdict_json = ToJson(s.verdict);
-  s.declaration = *latest;
+  s.verdict = Evaluate(rules, BuildFacts(input.facts, rules));
+  s.declaration = input.declaration;
   return s;
+}
+
+std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set) {
+  std::optional<ScoreInput> in = LoadScoreInput(app, p, rule_set == nullptr);
+  if (!in) return std::nullopt;
+  if (rule_set != nullptr) return Score(*in, *rule_set);
+  std::shared_ptr<const ActiveRules> active = app.CurrentRules();
+  return Score(*in, active->json);
 }
 
 std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
@@ -172,7 +239,7 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
 
   IssuedCode out;
   out.token_expires_at = now + ttl;
-  Json code = s->verdict_json;
+  Json code = ToJson(s->verdict);
   code["issued_at"] = app.Iso(now);
   code["qr"] = qr;
   code["qr_expires_at"] = app.Iso(now + ttl);

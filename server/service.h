@@ -4,11 +4,13 @@
 // where the work is.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
 #include "server/app.h"
 #include "server/storage.h"
+#include "shared/facts.h"
 #include "shared/json.h"
 #include "shared/rules.h"
 
@@ -45,13 +47,30 @@ int64_t AddWorkingDays(const App& app, int64_t at, int n);
 
 struct Scored {
   Verdict verdict;
-  Json verdict_json;  // ToJson(verdict)
   DeclarationRow declaration;
 };
+
+// What scoring a person reads (history, case status, the risk areas that
+// matter to the declaration), loaded once and scored against any rule set.
+struct ScoreInput {
+  FactsInput facts;
+  DeclarationRow declaration;  // the latest declaration
+};
+// nullopt when the person has no declaration. A passed review deadline
+// auto-issues (written and audited when `write`).
+std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write = true);
+Scored Score(const ScoreInput& input, const Json& rules);
+
 // Scores a person's latest declaration now; nullopt when it has none.
 // Applies the review auto-issue when its deadline has passed.
 // With rule_set (a dry run of another rule set) nothing is written.
 std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set = nullptr);
+
+// The part of the risk-area list BuildFacts() can consult for a declaration
+// (residence and travel codes with their cities and provinces): scoring with
+// it gives the same facts as with the whole list.
+std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
+                                                     const Json& declaration);
 
 enum class TokenKind { kScreen, kPaper };
 

@@ -119,6 +119,15 @@ struct CaseRow {
   std::string updated_by;
 };
 
+// What scoring a person reads, taken from one consistent snapshot.
+struct PersonHistory {
+  std::optional<DeclarationRow> latest;      // the latest declaration; none: nothing to score
+  std::vector<DeclarationRow> declarations;  // declared_at >= since, oldest first (<= 1000)
+  std::vector<CheckinRow> checkins;          // at >= since, oldest first (<= 1000)
+  std::optional<CaseRow> case_status;        // by the person's id_hmac
+  int64_t since = 0;                         // min(latest->declared_at, window_start)
+};
+
 struct AppealRow {
   std::string id;
   std::string person_id;
@@ -273,6 +282,10 @@ class Storage {
   virtual bool AddCheckin(const CheckinRow& c) = 0;  // false: already one that day
   virtual std::vector<CheckinRow> CheckinsSince(const std::string& person_id, int64_t since) = 0;
   virtual int64_t CountDeclarations() = 0;
+  // Everything ScorePerson reads about p in one read transaction: the latest
+  // declaration, declarations and check-ins since min(its time, window_start),
+  // and the case status of p.id_hmac.
+  virtual PersonHistory History(const PersonRow& p, int64_t window_start) = 0;
 
   // Authority data.
   virtual void ReplaceRiskAreas(const std::map<std::string, std::string>& areas, int64_t at) = 0;

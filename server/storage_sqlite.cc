@@ -2,9 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <type_traits>
+#include <thread>
+#include <unordered_map>
 
 namespace ankang::server {
 
@@ -210,13 +213,23 @@ CREATE TABLE staff_regions (
   region TEXT NOT NULL
 );
 )sql",
+      // 4: scoring reads a person's declarations and check-ins in time order
+      // straight from an index (no sort step per verify).
+      R"sql(
+CREATE INDEX declarations_person_time ON declarations (person_id, declared_at, id);
+DROP INDEX declarations_person;
+CREATE INDEX checkins_person_time ON checkins (person_id, at, id);
+)sql",
   };
   return kMigrations;
 }
 
 namespace {
 
-// A prepared statement bound to values by position; reset on destruction.
+constexpr int kHistoryLimit = 1000;  // rows of one person's history read for scoring
+
+// A prepared statement bound to values by position; reset on destruction
+// (which also ends the implicit read transaction of a SELECT).
 class Stmt {
  public:
   Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
@@ -268,10 +281,13 @@ class Stmt {
   sqlite3_stmt* s_;
 };
 
-class SqliteStorage : public Storage {
+// One connection and its prepared statements. Used by one thread at a time
+// (the writer under SqliteStorage::wmu_, a reader while leased from the
+// pool), so SQLite's own per-connection mutex is off (NOMUTEX).
+class Conn {
  public:
-  explicit SqliteStorage(const std::string& path) {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  Conn(const std::string& path, bool reader) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (reader ? 0 : SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
@@ -279,18 +295,126 @@ class SqliteStorage : public Storage {
       throw StorageError("cannot open database: " + msg);
     }
     sqlite3_busy_timeout(db_, 5000);
-    Exec("PRAGMA journal_mode=WAL");
-    Exec("PRAGMA synchronous=FULL");
-    Exec("PRAGMA foreign_keys=ON");
-    Migrate();
+    if (reader) {
+      Exec("PRAGMA query_only=1");
+    } else {
+      Exec("PRAGMA journal_mode=WAL");
+      Exec("PRAGMA synchronous=FULL");
+      Exec("PRAGMA foreign_keys=ON");
+    }
   }
-  ~SqliteStorage() override {
+  ~Conn() {
     for (auto& [sql, s] : cache_) sqlite3_finalize(s);
     sqlite3_close(db_);
   }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  sqlite3* db() const { return db_; }
+
+  Stmt Prep(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+        throw StorageError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+      }
+      it = cache_.emplace(sql, s).first;
+    }
+    return Stmt(db_, it->second);
+  }
+
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown";
+      sqlite3_free(err);
+      throw StorageError(std::string("sqlite: ") + msg);
+    }
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Concurrency: one writer connection (WAL, synchronous=FULL) behind wmu_ for
+// every write and transaction; reads run in parallel on reader connections
+// from a pool (WAL readers never block the writer nor each other). A thread
+// inside Transaction() reads through the writer so it sees its own
+// uncommitted rows. ":memory:" is private to one connection: everything goes
+// through the writer there.
+class SqliteStorage : public Storage {
+  // A connection to read with: the writer for this thread's transaction and
+  // for ":memory:", otherwise one leased from the pool for the scope.
+  class Reader {
+   public:
+    explicit Reader(SqliteStorage& s) : s_(s) {
+      if (s.memory_ || s.owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+        lock_ = std::unique_lock<std::recursive_mutex>(s.wmu_);
+        conn_ = &s.writer_;
+      } else {
+        leased_ = s.Lease();
+        conn_ = leased_.get();
+      }
+    }
+    ~Reader() {
+      if (leased_) s_.Return(std::move(leased_));
+    }
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    Stmt Prep(const std::string& sql) { return conn_->Prep(sql); }
+    // Runs fn (taking this Reader) in one read transaction: every statement
+    // sees the same snapshot.
+    template <typename F>
+    auto Snapshot(F&& fn) -> decltype(fn(*this)) {
+      if (!leased_) return fn(*this);  // the writer: already one transaction or serialised
+      conn_->Prep("BEGIN").Run();
+      try {
+        auto out = fn(*this);
+        conn_->Prep("COMMIT").Run();
+        return out;
+      } catch (...) {
+        leased_.reset();  // closing the connection ends whatever it was in
+        throw;
+      }
+    }
+
+   private:
+    SqliteStorage& s_;
+    std::unique_lock<std::recursive_mutex> lock_;
+    std::unique_ptr<Conn> leased_;
+    Conn* conn_ = nullptr;
+  };
+
+ private:
+  std::unique_ptr<Conn> Lease() {
+    {
+      std::lock_guard<std::mutex> l(pool_mu_);
+      if (!pool_.empty()) {
+        std::unique_ptr<Conn> c = std::move(pool_.back());
+        pool_.pop_back();
+        return c;
+      }
+    }
+    return std::make_unique<Conn>(path_, true);
+  }
+  void Return(std::unique_ptr<Conn> c) {
+    std::lock_guard<std::mutex> l(pool_mu_);
+    pool_.push_back(std::move(c));
+  }
+
+ public:
+  explicit SqliteStorage(const std::string& path)
+      : path_(path), memory_(path == ":memory:"), writer_(path, false) {
+    Migrate();
+  }
+  ~SqliteStorage() override {
+    pool_.clear();  // readers first; the last connection to close checkpoints
+  }
 
   void Transaction(const std::function<void()>& fn) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
+    std::lock_guard<std::recursive_mutex> l(wmu_);
     if (depth_ > 0) {
       ++depth_;
       try {
@@ -302,28 +426,31 @@ class SqliteStorage : public Storage {
       --depth_;
       return;
     }
-    Exec("BEGIN IMMEDIATE");
+    writer_.Prep("BEGIN IMMEDIATE").Run();
     depth_ = 1;
+    owner_.store(std::this_thread::get_id());
     try {
       fn();
       depth_ = 0;
-      Exec("COMMIT");
+      owner_.store(std::thread::id());
+      writer_.Prep("COMMIT").Run();
     } catch (...) {
       depth_ = 0;
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      owner_.store(std::thread::id());
+      sqlite3_exec(writer_.db(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
   }
 
   int SchemaVersion() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    Reader l(*this);
+    auto s = l.Prep("SELECT COALESCE(MAX(version), 0) FROM schema_version");
     return s.Step() ? static_cast<int>(s.Int(0)) : 0;
   }
 
   std::string IntegrityCheck() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("PRAGMA integrity_check");
+    Reader l(*this);
+    auto s = l.Prep("PRAGMA integrity_check");
     return s.Step() ? s.Text(0) : "no answer";
   }
 
@@ -348,8 +475,8 @@ class SqliteStorage : public Storage {
         s.token_hash, s.kind, s.subject_id, s.role, s.created_at, s.expires_at);
   }
   std::optional<SessionRow> GetSession(const std::string& token_hash) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT token_hash, kind, subject_id, role, created_at, expires_at FROM sessions "
         "WHERE token_hash = ?");
     s.Bind(token_hash);
@@ -374,8 +501,8 @@ class SqliteStorage : public Storage {
     });
   }
   std::optional<OtpRow> GetOtp(const std::string& phone_hmac) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT phone_hmac, code_hash, created_at, expires_at, attempts FROM otp_codes "
         "WHERE phone_hmac = ?");
     s.Bind(phone_hmac);
@@ -464,8 +591,8 @@ class SqliteStorage : public Storage {
     Write("UPDATE persons SET last_color = ? WHERE id = ? AND last_color <> ?", color, id, color);
   }
   std::vector<GuardianRow> GuardianshipsOfAccount(const std::string& account_id) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT account_id, person_id, relation, created_at FROM guardianships "
         "WHERE account_id = ? ORDER BY created_at, person_id");
     s.Bind(account_id);
@@ -475,8 +602,8 @@ class SqliteStorage : public Storage {
   }
   std::optional<GuardianRow> GetGuardianship(const std::string& account_id,
                                              const std::string& person_id) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT account_id, person_id, relation, created_at FROM guardianships "
         "WHERE account_id = ? AND person_id = ?");
     s.Bind(account_id, person_id);
@@ -519,8 +646,8 @@ class SqliteStorage : public Storage {
   }
   std::vector<DeclarationRow> DeclarationsSince(const std::string& person_id,
                                                 int64_t since) override {
-    return Declarations("person_id = ? AND declared_at >= ? ORDER BY declared_at, id", 1000,
-                        person_id, since);
+    return Declarations("person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
+                        kHistoryLimit, person_id, since);
   }
   void UpdateReview(const DeclarationRow& d) override {
     Write(
@@ -548,8 +675,11 @@ class SqliteStorage : public Storage {
     }
   }
   std::vector<CheckinRow> CheckinsSince(const std::string& person_id, int64_t since) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    return Checkins(l, person_id, since);
+  }
+  std::vector<CheckinRow> Checkins(Reader& l, const std::string& person_id, int64_t since) {
+    auto s = l.Prep(
         "SELECT id, person_id, account_id, day, at, temperature, symptoms FROM checkins "
         "WHERE person_id = ? AND at >= ? ORDER BY at, id LIMIT 1000");
     s.Bind(person_id, since);
@@ -558,6 +688,32 @@ class SqliteStorage : public Storage {
       out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Real(5), s.Text(6)});
     }
     return out;
+  }
+  PersonHistory History(const PersonRow& p, int64_t window_start) override {
+    Reader l(*this);
+    return l.Snapshot([&](Reader& r) {
+      PersonHistory h;
+      h.declarations =
+          Declarations(r, "person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
+                       kHistoryLimit, p.id, window_start);
+      if (!h.declarations.empty() && h.declarations.size() < static_cast<size_t>(kHistoryLimit)) {
+        h.latest = h.declarations.back();  // (declared_at, id) is the order of "latest"
+        h.since = window_start;
+      } else {
+        auto latest = Declarations(r, "person_id = ? ORDER BY declared_at DESC, id DESC", 1, p.id);
+        if (latest.empty()) return h;
+        h.latest = latest.front();
+        h.since = std::min(h.latest->declared_at, window_start);
+        if (h.since != window_start) {
+          h.declarations =
+              Declarations(r, "person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
+                           kHistoryLimit, p.id, h.since);
+        }
+      }
+      h.checkins = Checkins(r, p.id, h.since);
+      h.case_status = CaseStatus(r, p.id_hmac);
+      return h;
+    });
   }
   int64_t CountDeclarations() override {
     return Count("SELECT COUNT(*) FROM declarations WHERE 1 = ?", 1);
@@ -574,8 +730,8 @@ class SqliteStorage : public Storage {
     });
   }
   std::map<std::string, std::string> RiskAreas() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT region, level FROM risk_areas ORDER BY region");
+    Reader l(*this);
+    auto s = l.Prep("SELECT region, level FROM risk_areas ORDER BY region");
     std::map<std::string, std::string> out;
     while (s.Step()) out[s.Text(0)] = s.Text(1);
     return out;
@@ -590,8 +746,11 @@ class SqliteStorage : public Storage {
     });
   }
   std::optional<CaseRow> GetCaseStatus(const std::string& id_hmac) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    return CaseStatus(l, id_hmac);
+  }
+  std::optional<CaseRow> CaseStatus(Reader& l, const std::string& id_hmac) {
+    auto s = l.Prep(
         "SELECT id_hmac, status, since, updated_at, updated_by FROM case_status "
         "WHERE id_hmac = ?");
     s.Bind(id_hmac);
@@ -607,8 +766,8 @@ class SqliteStorage : public Storage {
     });
   }
   std::vector<std::string> ReviewRegions() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT region FROM review_regions ORDER BY region");
+    Reader l(*this);
+    auto s = l.Prep("SELECT region FROM review_regions ORDER BY region");
     std::vector<std::string> out;
     while (s.Step()) out.push_back(s.Text(0));
     return out;
@@ -645,8 +804,8 @@ class SqliteStorage : public Storage {
           a.id, a.at, a.actor, a.action, a.target, a.detail);
   }
   std::vector<AuditRow> ListAudit(int limit) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, at, actor, action, target, detail FROM audit_log "
         "ORDER BY at DESC, id DESC LIMIT ?");
     s.Bind(limit);
@@ -663,8 +822,8 @@ class SqliteStorage : public Storage {
   }
 
   std::map<std::string, int64_t> CountPersonsByColor() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT last_color, COUNT(*) FROM persons GROUP BY last_color");
+    Reader l(*this);
+    auto s = l.Prep("SELECT last_color, COUNT(*) FROM persons GROUP BY last_color");
     std::map<std::string, int64_t> out;
     while (s.Step()) out[s.Text(0)] = s.Int(1);
     return out;
@@ -719,8 +878,8 @@ class SqliteStorage : public Storage {
   }
   std::vector<VisitRow> VisitsBetween(const std::string& venue_id, int64_t from,
                                       int64_t to) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, venue_id, person_id, account_id, at, day, temperature, color FROM visits "
         "WHERE venue_id = ? AND at >= ? AND at < ? ORDER BY at, id LIMIT 100000");
     s.Bind(venue_id, from, to);
@@ -777,8 +936,8 @@ class SqliteStorage : public Storage {
   }
 
   std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
         "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
         "edit_count, code_issued_at, last_color FROM persons WHERE id > ? ORDER BY id LIMIT ?");
@@ -831,9 +990,9 @@ class SqliteStorage : public Storage {
   }
 
   std::vector<AuditRow> QueryAudit(const AuditQuery& q) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
+    Reader l(*this);
     // Fixed SQL with "empty means any" parameters: one prepared statement.
-    auto s = Prep(
+    auto s = l.Prep(
         "SELECT id, at, actor, action, target, detail FROM audit_log "
         "WHERE (? = '' OR actor = ?) AND (? = '' OR substr(action, 1, length(?)) = ?) "
         "AND (? = '' OR target = ?) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?) "
@@ -855,14 +1014,14 @@ class SqliteStorage : public Storage {
     });
   }
   std::string StaffRegion(const std::string& staff_id) override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT region FROM staff_regions WHERE staff_id = ?");
+    Reader l(*this);
+    auto s = l.Prep("SELECT region FROM staff_regions WHERE staff_id = ?");
     s.Bind(staff_id);
     return s.Step() ? s.Text(0) : "";
   }
   std::map<std::string, std::string> StaffRegions() override {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
+    Reader l(*this);
+    auto s = l.Prep("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
     std::map<std::string, std::string> out;
     while (s.Step()) out[s.Text(0)] = s.Text(1);
     return out;
@@ -871,10 +1030,10 @@ class SqliteStorage : public Storage {
  private:
   template <typename... Args>
   std::vector<VenueRow> VenuesWhere(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
+    Reader l(*this);
     auto s =
-        Prep("SELECT id, owner_staff_id, name, region, address, created_at FROM venues WHERE " +
-             where + " ORDER BY created_at, id LIMIT 10000");
+        l.Prep("SELECT id, owner_staff_id, name, region, address, created_at FROM venues WHERE " +
+               where + " ORDER BY created_at, id LIMIT 10000");
     s.Bind(args...);
     std::vector<VenueRow> out;
     while (s.Step()) {
@@ -884,8 +1043,8 @@ class SqliteStorage : public Storage {
   }
   template <typename... Args>
   std::vector<TrustedIssuerRow> IssuersWhere(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT issuer, name, keys_url, keys_json, updated_at, added_by FROM trusted_issuers "
         "WHERE " +
         where + " ORDER BY issuer");
@@ -898,8 +1057,8 @@ class SqliteStorage : public Storage {
   }
   template <typename... Args>
   std::vector<RuleSetRow> RuleSetsWhere(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, rule_set_id, version, body, source, uploaded_at, uploaded_by, active "
         "FROM rule_sets WHERE " +
         where + " ORDER BY uploaded_at DESC, id");
@@ -913,8 +1072,8 @@ class SqliteStorage : public Storage {
   }
   template <typename... Args>
   std::vector<ColorCount> Counts(const std::string& sql, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(sql);
+    Reader l(*this);
+    auto s = l.Prep(sql);
     s.Bind(args...);
     std::vector<ColorCount> out;
     while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2)});
@@ -922,66 +1081,49 @@ class SqliteStorage : public Storage {
   }
 
  private:
-  void Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown";
-      sqlite3_free(err);
-      throw StorageError(std::string("sqlite: ") + msg);
-    }
-  }
-
   void Migrate() {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    Exec(
+    std::lock_guard<std::recursive_mutex> l(wmu_);
+    writer_.Exec(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
         "applied_at BIGINT NOT NULL)");
     const auto& all = Migrations();
-    for (int v = SchemaVersion() + 1; v <= static_cast<int>(all.size()); ++v) {
+    int current = 0;
+    {
+      auto s = writer_.Prep("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      if (s.Step()) current = static_cast<int>(s.Int(0));
+    }
+    for (int v = current + 1; v <= static_cast<int>(all.size()); ++v) {
       Transaction([&] {
-        Exec(all[v - 1].c_str());
+        writer_.Exec(all[v - 1].c_str());
         Write("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", v,
               static_cast<int64_t>(time(nullptr)));
       });
     }
   }
 
-  // REQUIRES: mu_ held.
-  Stmt Prep(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
-        throw StorageError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
-      }
-      it = cache_.emplace(sql, s).first;
-    }
-    return Stmt(db_, it->second);
-  }
-
   template <typename... Args>
   int Write(const std::string& sql, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
+    std::lock_guard<std::recursive_mutex> l(wmu_);
     {
-      auto s = Prep(sql);
+      auto s = writer_.Prep(sql);
       s.Bind(args...);
       s.Run();
     }
-    return sqlite3_changes(db_);
+    return sqlite3_changes(writer_.db());
   }
 
   template <typename... Args>
   int64_t Count(const std::string& sql, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(sql);
+    Reader l(*this);
+    auto s = l.Prep(sql);
     s.Bind(args...);
     return s.Step() ? s.Int(0) : 0;
   }
 
   template <typename... Args>
   std::optional<AccountRow> OneAccount(const std::string& sql, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(sql);
+    Reader l(*this);
+    auto s = l.Prep(sql);
     s.Bind(args...);
     if (!s.Step()) return std::nullopt;
     return AccountRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
@@ -989,10 +1131,10 @@ class SqliteStorage : public Storage {
 
   template <typename... Args>
   std::vector<StaffRow> StaffWhere(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
+    Reader l(*this);
     auto s =
-        Prep("SELECT id, username, role, password_hash, created_at, disabled FROM staff WHERE " +
-             where + " ORDER BY username");
+        l.Prep("SELECT id, username, role, password_hash, created_at, disabled FROM staff WHERE " +
+               where + " ORDER BY username");
     s.Bind(args...);
     std::vector<StaffRow> out;
     while (s.Step()) {
@@ -1003,8 +1145,8 @@ class SqliteStorage : public Storage {
 
   template <typename... Args>
   std::optional<PersonRow> OnePerson(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
         "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
         "edit_count, code_issued_at, last_color FROM persons WHERE " +
@@ -1036,8 +1178,13 @@ class SqliteStorage : public Storage {
   template <typename... Args>
   std::vector<DeclarationRow> Declarations(const std::string& where_order, int limit,
                                            const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    return Declarations(l, where_order, limit, args...);
+  }
+  template <typename... Args>
+  std::vector<DeclarationRow> Declarations(Reader& l, const std::string& where_order, int limit,
+                                           const Args&... args) {
+    auto s = l.Prep(
         "SELECT id, person_id, account_id, declared_at, day, body, review_required, "
         "review_state, review_due, reviewed_by, reviewed_at, review_note FROM declarations "
         "WHERE " +
@@ -1065,8 +1212,8 @@ class SqliteStorage : public Storage {
 
   template <typename... Args>
   std::vector<AppealRow> Appeals(const std::string& where, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(mu_);
-    auto s = Prep(
+    Reader l(*this);
+    auto s = l.Prep(
         "SELECT id, person_id, account_id, topic, message, state, filed_at, due_at, resolved_at, "
         "resolved_by, note FROM appeals WHERE " +
         where + " ORDER BY filed_at DESC, id LIMIT 500");
@@ -1079,10 +1226,14 @@ class SqliteStorage : public Storage {
     return out;
   }
 
-  sqlite3* db_ = nullptr;
-  std::recursive_mutex mu_;
-  int depth_ = 0;
-  std::map<std::string, sqlite3_stmt*> cache_;
+  const std::string path_;
+  const bool memory_;
+  Conn writer_;
+  std::recursive_mutex wmu_;              // the writer connection
+  int depth_ = 0;                         // Transaction() nesting, under wmu_
+  std::atomic<std::thread::id> owner_{};  // the thread inside Transaction()
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Conn>> pool_;  // idle readers
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // SQLite implementation of Storage: one file in WAL mode with
 // synchronous=FULL (a committed transaction is on disk), versioned
-// migrations, prepared statements only. One connection guarded by a mutex.
+// migrations, prepared statements only. One writer connection behind a mutex
+// for every write and transaction; reads run in parallel on pooled reader
+// connections (":memory:" uses the one connection for everything).
 #pragma once
 
 #include <memory>
