@@ -57,12 +57,13 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Pistache's own error answers are plain text; ours are JSON.
-void SendJsonError(Http::ResponseWriter& w, Http::Code code, const std::string& err,
+// Pistache's own error answers are plain text; ours are JSON. `code` is
+// HttpCode() of a Status, or the code of Pistache's parse error.
+void SendJsonError(Http::ResponseWriter& w, int code, const std::string& err,
                    const std::string& message) {
   Json body = {{"error", {{"code", err}, {"message", message}}}};
   AddHeader(w, "X-Content-Type-Options", "nosniff");
-  w.send(code, body.dump(), MIME(Application, Json));
+  w.send(static_cast<Http::Code>(code), body.dump(), MIME(Application, Json));
 }
 
 // Headers on every answer, API or page.
@@ -90,9 +91,9 @@ class ApiHandler : public Http::Handler {
         parser->reset();
         Http::ResponseWriter w(request.version(), transport(), this, peer);
         w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-        SendJsonError(w, Http::Code::Request_Entity_Too_Large, "too_large",
+        SendJsonError(w, HttpCode(Status::kTooLarge), "too_large",
                       "The request is larger than the limit.");
-        app_->metrics.CountRequest("?", "too_large", 413);
+        app_->metrics.CountRequest("?", "too_large", HttpCode(Status::kTooLarge));
         return;
       }
       auto state = parser->parse();
@@ -113,11 +114,11 @@ class ApiHandler : public Http::Handler {
       }
     } catch (const Http::HttpError& e) {
       Http::ResponseWriter w(request.version(), transport(), this, peer);
-      SendJsonError(w, static_cast<Http::Code>(e.code()), "bad_request", "Malformed request.");
+      SendJsonError(w, e.code(), "bad_request", "Malformed request.");
       parser->reset();
     } catch (...) {
       Http::ResponseWriter w(request.version(), transport(), this, peer);
-      SendJsonError(w, Http::Code::Internal_Server_Error, "internal", "Internal error.");
+      SendJsonError(w, HttpCode(Status::kInternal), "internal", "Internal error.");
       parser->reset();
     }
   }
@@ -154,7 +155,7 @@ class ApiHandler : public Http::Handler {
                              "The query string has a malformed %-escape.");
         resp.headers.emplace_back("Cache-Control", "no-store");
         AddSecurityHeaders(&resp);
-        app_->metrics.CountRequest(req.method, "bad_query", 400);
+        app_->metrics.CountRequest(req.method, "bad_query", HttpCode(resp.status));
       }
     } catch (...) {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");

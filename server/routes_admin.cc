@@ -12,14 +12,6 @@ namespace {
 
 const std::vector<std::string> kAdmin = {"admin"};
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-Json FieldError(const std::string& field, const std::string& code, const std::string& msg) {
-  return {{"field", field}, {"code", code}, {"message", msg}};
-}
-
 bool KnownRegionCode(const std::string& code) {
   return code.size() == 6 && FindRegion(code) != nullptr;
 }
@@ -37,7 +29,8 @@ Response PutRiskAreas(App& app, const Request& req) {
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
   if (!body->contains("areas") || !(*body)["areas"].is_array()) {
-    return FieldErrors(Json::array({FieldError("areas", "required", "array of {region, level}")}));
+    return FieldErrors(
+        Json::array({FieldErrorJson("areas", "required", "array of {region, level}")}));
   }
   Json errors = Json::array();
   std::map<std::string, std::string> areas;
@@ -46,9 +39,10 @@ Response PutRiskAreas(App& app, const Request& req) {
     const std::string f = "areas[" + std::to_string(i) + "]";
     const std::string region = StrField(list[i], "region");
     const std::string level = StrField(list[i], "level");
-    if (!KnownRegionCode(region)) errors.push_back(FieldError(f + ".region", "bad_region", region));
+    if (!KnownRegionCode(region))
+      errors.push_back(FieldErrorJson(f + ".region", "bad_region", region));
     if (level != "high" && level != "medium" && level != "low") {
-      errors.push_back(FieldError(f + ".level", "not_allowed", "high, medium or low"));
+      errors.push_back(FieldErrorJson(f + ".level", "not_allowed", "high, medium or low"));
     }
     areas[region] = level;
   }
@@ -71,18 +65,18 @@ Response PutCaseStatus(App& app, const Request& req) {
   auto type = IdTypeFromString(id_type);
   std::string id_number;
   if (!type) {
-    errors.push_back(FieldError("id_type", "not_allowed", "resident_id, passport, ..."));
+    errors.push_back(FieldErrorJson("id_type", "not_allowed", "resident_id, passport, ..."));
   } else {
     std::string code = CheckIdNumber(*type, StrField(*body, "id_number"), app.Today(), &id_number);
-    if (!code.empty()) errors.push_back(FieldError("id_number", code, "invalid ID number"));
+    if (!code.empty()) errors.push_back(FieldErrorJson("id_number", code, "invalid ID number"));
   }
   const std::string status = StrField(*body, "status");
   if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end()) {
-    errors.push_back(FieldError("status", "not_allowed", "confirmed, suspected, ..."));
+    errors.push_back(FieldErrorJson("status", "not_allowed", "confirmed, suspected, ..."));
   }
   const std::string since = StrField(*body, "since");
   if (!since.empty() && !ParseDate(since)) {
-    errors.push_back(FieldError("since", "bad_date", "YYYY-MM-DD"));
+    errors.push_back(FieldErrorJson("since", "bad_date", "YYYY-MM-DD"));
   }
   if (!errors.empty()) return FieldErrors(errors);
   CaseRow c{IdHmac(app, id_type, id_number), status, since, app.Now(), req.caller.username};
@@ -105,7 +99,8 @@ Response PutReviewRegions(App& app, const Request& req) {
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
   if (!body->contains("regions") || !(*body)["regions"].is_array()) {
-    return FieldErrors(Json::array({FieldError("regions", "required", "array of region codes")}));
+    return FieldErrors(
+        Json::array({FieldErrorJson("regions", "required", "array of region codes")}));
   }
   std::vector<std::string> regions;
   Json errors = Json::array();
@@ -113,7 +108,7 @@ Response PutReviewRegions(App& app, const Request& req) {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string r = list[i].is_string() ? list[i].get<std::string>() : "";
     if (!KnownRegionCode(r)) {
-      errors.push_back(FieldError("regions[" + std::to_string(i) + "]", "bad_region", r));
+      errors.push_back(FieldErrorJson("regions[" + std::to_string(i) + "]", "bad_region", r));
     }
     regions.push_back(r);
   }
@@ -154,7 +149,7 @@ bool CorrectIdentity(App& app, const Request& req, const std::string& person_id,
   std::optional<PersonRow> p = app.db->GetPerson(person_id);
   if (!p || !correction.is_object()) {
     *err = FieldErrors(
-        Json::array({FieldError("correction", "bad_type", "{name, id_type, id_number}")}));
+        Json::array({FieldErrorJson("correction", "bad_type", "{name, id_type, id_number}")}));
     return false;
   }
   PersonPlain plain = Decrypt(app, *p);
@@ -201,9 +196,9 @@ Response ResolveAppeal(App& app, const Request& req) {
   const std::string note = StrField(*body, "note");
   Json errors = Json::array();
   if (decision != "resolved" && decision != "rejected") {
-    errors.push_back(FieldError("decision", "not_allowed", "resolved or rejected"));
+    errors.push_back(FieldErrorJson("decision", "not_allowed", "resolved or rejected"));
   }
-  if (note.empty()) errors.push_back(FieldError("note", "required", "Tell the resident why"));
+  if (note.empty()) errors.push_back(FieldErrorJson("note", "required", "Tell the resident why"));
   if (!errors.empty()) return FieldErrors(errors);
   if (a->state != "open") {
     return ErrorResponse(Status::kConflict, "already_resolved", "This appeal is closed.");
@@ -247,13 +242,13 @@ Response CreateStaff(App& app, const Request& req) {
   const std::string password = StrField(*body, "password");
   Json errors = Json::array();
   if (s.username.empty() || s.username.size() > 64) {
-    errors.push_back(FieldError("username", "required", "1–64 characters"));
+    errors.push_back(FieldErrorJson("username", "required", "1–64 characters"));
   }
   if (s.role != "admin" && s.role != "verifier" && s.role != "issuer" && s.role != "venue") {
-    errors.push_back(FieldError("role", "not_allowed", "admin, verifier, issuer or venue"));
+    errors.push_back(FieldErrorJson("role", "not_allowed", "admin, verifier, issuer or venue"));
   }
   if (password.size() < 10)
-    errors.push_back(FieldError("password", "too_short", "≥ 10 characters"));
+    errors.push_back(FieldErrorJson("password", "too_short", "≥ 10 characters"));
   if (!errors.empty()) return FieldErrors(errors);
   s.id = RandomId();
   s.password_hash = HashPassword(password);
@@ -277,7 +272,7 @@ Response UpdateStaff(App& app, const Request& req) {
   const std::string password = StrField(*body, "password");
   if (!password.empty()) {
     if (password.size() < 10) {
-      return FieldErrors(Json::array({FieldError("password", "too_short", "≥ 10 characters")}));
+      return FieldErrors(Json::array({FieldErrorJson("password", "too_short", "≥ 10 characters")}));
     }
     s->password_hash = HashPassword(password);
   }

@@ -13,10 +13,6 @@ constexpr int64_t kOtpSeconds = 300;
 constexpr int kOtpMaxAttempts = 5;
 constexpr int kOtpPerDay = 10;
 
-std::string StrField(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 Response PhoneError(const std::string& code) {
   return FieldErrors(
       Json::array({{{"field", "phone"},

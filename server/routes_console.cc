@@ -24,14 +24,6 @@ const std::vector<std::string> kAdmin = {"admin"};
 const std::vector<std::string> kVerifiers = {"verifier", "admin"};
 constexpr size_t kMaxCsvLines = 2000;  // per request; the page sends chunks
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-Json FieldError(const std::string& field, const std::string& code, const std::string& msg) {
-  return {{"field", field}, {"code", code}, {"message", msg}};
-}
-
 Json LineError(int64_t line, const std::string& code, const std::string& msg) {
   return {{"line", line}, {"code", code}, {"message", msg}};
 }
@@ -347,7 +339,8 @@ Response UploadRuleSet(App& app, const Request& req) {
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
   if (!body->contains("rule_set")) {
-    return FieldErrors(Json::array({FieldError("rule_set", "required", "the rule-set document")}));
+    return FieldErrors(
+        Json::array({FieldErrorJson("rule_set", "required", "the rule-set document")}));
   }
   const Json& doc = (*body)["rule_set"];
   Json errors = ShapeErrors(doc);
@@ -548,12 +541,12 @@ Response AddIssuer(App& app, const Request& req) {
   t.keys_url = StrField(*body, "keys_url");
   Json errors = Json::array();
   if (t.issuer.empty() || t.issuer.size() > 64)
-    errors.push_back(FieldError("issuer", "required", "1–64 characters"));
+    errors.push_back(FieldErrorJson("issuer", "required", "1–64 characters"));
   if (t.issuer == app.opts.issuer_id)
-    errors.push_back(FieldError("issuer", "not_allowed", "that is us"));
-  if (Utf8Length(t.name) > 60) errors.push_back(FieldError("name", "too_long", "≤ 60"));
+    errors.push_back(FieldErrorJson("issuer", "not_allowed", "that is us"));
+  if (Utf8Length(t.name) > 60) errors.push_back(FieldErrorJson("name", "too_long", "≤ 60"));
   if (t.keys_url.empty() && !body->contains("keys")) {
-    errors.push_back(FieldError("keys_url", "required", "a key-list URL or the keys"));
+    errors.push_back(FieldErrorJson("keys_url", "required", "a key-list URL or the keys"));
   }
   if (!errors.empty()) return FieldErrors(errors);
   if (t.name.empty()) t.name = t.issuer;
@@ -561,7 +554,7 @@ Response AddIssuer(App& app, const Request& req) {
   if (body->contains("keys")) {
     std::string error;
     keys = NormaliseKeys((*body)["keys"], &error);
-    if (!keys) return FieldErrors(Json::array({FieldError("keys", "bad_keys", error)}));
+    if (!keys) return FieldErrors(Json::array({FieldErrorJson("keys", "bad_keys", error)}));
   } else {
     keys = FetchKeys(t.keys_url, t.issuer, &err);
     if (!keys) return err;
@@ -617,7 +610,8 @@ Response SearchPersons(App& app, const Request& req) {
   if (!body) return err;
   const std::string q = Trim(StrField(*body, "q"));
   if (q.empty() || q.size() > 64)
-    return FieldErrors(Json::array({FieldError("q", "required", "ID number, phone or person id")}));
+    return FieldErrors(
+        Json::array({FieldErrorJson("q", "required", "ID number, phone or person id")}));
   std::map<std::string, PersonRow> found;
   if (auto p = app.db->GetPerson(q)) found[p->id] = *p;
   for (const char* type :
@@ -648,7 +642,7 @@ Response RevealPerson(App& app, const Request& req) {
   const std::string reason = Trim(StrField(*body, "reason"));
   if (Utf8Length(reason) < 4 || Utf8Length(reason) > 200) {
     return FieldErrors(Json::array(
-        {FieldError("reason", "required", "Say why (4–200 characters); it is audited.")}));
+        {FieldErrorJson("reason", "required", "Say why (4–200 characters); it is audited.")}));
   }
   auto p = app.db->GetPerson(req.Param("id"));
   if (!p) return ErrorResponse(Status::kNotFound, "not_found", "No such person.");
@@ -688,7 +682,7 @@ Response SetStaffRegion(App& app, const Request& req) {
   const std::string region = StrField(*body, "region");
   if (!region.empty() && (region.size() != 6 || FindRegion(region) == nullptr)) {
     return FieldErrors(
-        Json::array({FieldError("region", "bad_region", "a GB/T 2260 code or \"\"")}));
+        Json::array({FieldErrorJson("region", "bad_region", "a GB/T 2260 code or \"\"")}));
   }
   app.db->SetStaffRegion(s->id, region);
   app.Audit(req.caller, "staff.region", s->id, {{"region", region}});

@@ -13,10 +13,6 @@ namespace {
 
 const std::vector<std::string> kResident = {"resident"};
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 std::string Lang(const Request& req) {
   return req.Header("accept-language").rfind("en", 0) == 0 ? "en" : "zh";
 }

@@ -11,10 +11,6 @@ namespace {
 
 const std::vector<std::string> kIssuer = {"issuer", "admin"};
 
-std::string StrField(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 Response Pending(App& app, const Request& req) {
   Json out = Json::array();
   for (const DeclarationRow& d : app.db->PendingReviews(200)) {

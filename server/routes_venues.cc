@@ -25,14 +25,6 @@ const std::vector<std::string> kAdmin = {"admin"};
 const std::vector<std::string> kResident = {"resident"};
 constexpr int kMaxVisitorsPerCheckin = 4;  // self + up to 3 family members
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-Json FieldError(const std::string& field, const std::string& code, const std::string& msg) {
-  return {{"field", field}, {"code", code}, {"message", msg}};
-}
-
 bool HasControl(const std::string& s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return true;
@@ -79,15 +71,15 @@ Response CreateVenue(App& app, const Request& req) {
   v.address = StrField(*body, "address");
   Json errors = Json::array();
   const size_t name_len = Utf8Length(v.name);
-  if (name_len == 0) errors.push_back(FieldError("name", "required", "the place's name"));
-  if (name_len > 60) errors.push_back(FieldError("name", "too_long", "≤ 60 characters"));
+  if (name_len == 0) errors.push_back(FieldErrorJson("name", "required", "the place's name"));
+  if (name_len > 60) errors.push_back(FieldErrorJson("name", "too_long", "≤ 60 characters"));
   if (HasControl(v.name) || HasControl(v.address)) {
-    errors.push_back(FieldError("name", "bad_format", "no control characters"));
+    errors.push_back(FieldErrorJson("name", "bad_format", "no control characters"));
   }
   if (v.region.size() != 6 || FindRegion(v.region) == nullptr) {
-    errors.push_back(FieldError("region", "bad_region", "a GB/T 2260 code, e.g. 370102"));
+    errors.push_back(FieldErrorJson("region", "bad_region", "a GB/T 2260 code, e.g. 370102"));
   }
-  if (Utf8Length(v.address) > 120) errors.push_back(FieldError("address", "too_long", "≤ 120"));
+  if (Utf8Length(v.address) > 120) errors.push_back(FieldErrorJson("address", "too_long", "≤ 120"));
   if (!errors.empty()) return FieldErrors(errors);
   v.id = "v" + RandomId(9);
   v.owner_staff_id = req.caller.subject_id;
@@ -154,12 +146,12 @@ Response CheckIn(App& app, const Request& req) {
   if (!body) return err;
   if (!body->contains("visitors") || !(*body)["visitors"].is_array() ||
       (*body)["visitors"].empty()) {
-    return FieldErrors(Json::array({FieldError("visitors", "required", "who is checking in")}));
+    return FieldErrors(Json::array({FieldErrorJson("visitors", "required", "who is checking in")}));
   }
   const Json& list = (*body)["visitors"];
   if (list.size() > kMaxVisitorsPerCheckin) {
     return FieldErrors(
-        Json::array({FieldError("visitors", "too_many", "self and up to 3 family members")}));
+        Json::array({FieldErrorJson("visitors", "too_many", "self and up to 3 family members")}));
   }
   Json errors = Json::array();
   std::vector<std::pair<PersonRow, double>> who;
@@ -169,18 +161,18 @@ Response CheckIn(App& app, const Request& req) {
     const std::string pid = StrField(list[i], "person_id");
     auto p = ReachablePerson(app, req.caller, pid);
     if (!p || !seen.insert(pid).second) {
-      errors.push_back(FieldError(f + ".person_id", "not_found", "not one of your family"));
+      errors.push_back(FieldErrorJson(f + ".person_id", "not_found", "not one of your family"));
       continue;
     }
     const Json& t =
         list[i].is_object() && list[i].contains("temperature") ? list[i]["temperature"] : Json();
     if (!t.is_number()) {
-      errors.push_back(FieldError(f + ".temperature", "required", "34.0–43.0 °C"));
+      errors.push_back(FieldErrorJson(f + ".temperature", "required", "34.0–43.0 °C"));
       continue;
     }
     const double temp = t.get<double>();
     if (temp < 34.0 || temp > 43.0) {
-      errors.push_back(FieldError(f + ".temperature", "out_of_range", "34.0–43.0 °C"));
+      errors.push_back(FieldErrorJson(f + ".temperature", "out_of_range", "34.0–43.0 °C"));
       continue;
     }
     who.emplace_back(*p, std::round(temp * 10) / 10);
@@ -218,7 +210,7 @@ bool Window(App& app, const std::string& from_s, const std::string& to_s, int64_
   if (!from_s.empty()) {
     auto t = ParseInstant(from_s);
     if (!t) {
-      *err = FieldErrors(Json::array({FieldError("from", "bad_date", "ISO 8601 instant")}));
+      *err = FieldErrors(Json::array({FieldErrorJson("from", "bad_date", "ISO 8601 instant")}));
       return false;
     }
     *from = t->unix_seconds;
@@ -226,7 +218,7 @@ bool Window(App& app, const std::string& from_s, const std::string& to_s, int64_
   if (!to_s.empty()) {
     auto t = ParseInstant(to_s);
     if (!t) {
-      *err = FieldErrors(Json::array({FieldError("to", "bad_date", "ISO 8601 instant")}));
+      *err = FieldErrors(Json::array({FieldErrorJson("to", "bad_date", "ISO 8601 instant")}));
       return false;
     }
     *to = t->unix_seconds;
