@@ -7,7 +7,9 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace ankang::server {
 
@@ -264,6 +266,17 @@ class Stmt {
   }
   int64_t Int(int i) { return sqlite3_column_int64(s_, i); }
   double Real(int i) { return sqlite3_column_double(s_, i); }
+  // Column i into a row field of that type.
+  void Get(int i, std::string* v) { *v = Text(i); }
+  void Get(int i, int64_t* v) { *v = Int(i); }
+  void Get(int i, int* v) { *v = static_cast<int>(Int(i)); }
+  void Get(int i, bool* v) { *v = Int(i) != 0; }
+  void Get(int i, double* v) { *v = Real(i); }
+  // Binds a tuple of values to ?1, ?2, ...
+  template <typename Tuple>
+  void BindTuple(const Tuple& values) {
+    std::apply([this](const auto&... v) { Bind(v...); }, values);
+  }
 
   struct ConstraintError {};
 
@@ -337,6 +350,240 @@ class Conn {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+// One place per row type: its table, its columns in SELECT / INSERT order,
+// and the struct's fields in that same order. Fields() serves both reading a
+// result row (mutable row) and binding an INSERT (const row); the first
+// column is the key that Replace() deletes by.
+template <typename Row>
+struct Table;
+
+template <>
+struct Table<AccountRow> {
+  static constexpr const char* kName = "accounts";
+  static constexpr const char* kColumns = "id, phone_hmac, phone_enc, created_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.phone_hmac, r.phone_enc, r.created_at);
+  }
+};
+
+template <>
+struct Table<SessionRow> {
+  static constexpr const char* kName = "sessions";
+  static constexpr const char* kColumns =
+      "token_hash, kind, subject_id, role, created_at, expires_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.token_hash, r.kind, r.subject_id, r.role, r.created_at, r.expires_at);
+  }
+};
+
+template <>
+struct Table<OtpRow> {
+  static constexpr const char* kName = "otp_codes";
+  static constexpr const char* kColumns = "phone_hmac, code_hash, created_at, expires_at, attempts";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.phone_hmac, r.code_hash, r.created_at, r.expires_at, r.attempts);
+  }
+};
+
+template <>
+struct Table<StaffRow> {
+  static constexpr const char* kName = "staff";
+  static constexpr const char* kColumns = "id, username, role, password_hash, created_at, disabled";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.username, r.role, r.password_hash, r.created_at, r.disabled);
+  }
+};
+
+template <>
+struct Table<PersonRow> {
+  static constexpr const char* kName = "persons";
+  static constexpr const char* kColumns =
+      "id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, phone_enc, "
+      "nationality, region, address_enc, created_at, updated_at, last_edit_day, edit_count, "
+      "code_issued_at, last_color";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.person_ref, r.id_type, r.id_hmac, r.id_enc, r.id_tail, r.name_enc,
+                    r.name_masked, r.phone_enc, r.nationality, r.region, r.address_enc,
+                    r.created_at, r.updated_at, r.last_edit_day, r.edit_count, r.code_issued_at,
+                    r.last_color);
+  }
+};
+
+template <>
+struct Table<GuardianRow> {
+  static constexpr const char* kName = "guardianships";
+  static constexpr const char* kColumns = "account_id, person_id, relation, created_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.account_id, r.person_id, r.relation, r.created_at);
+  }
+};
+
+template <>
+struct Table<DeclarationRow> {
+  static constexpr const char* kName = "declarations";
+  static constexpr const char* kColumns =
+      "id, person_id, account_id, declared_at, day, body, review_required, review_state, "
+      "review_due, reviewed_by, reviewed_at, review_note";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.person_id, r.account_id, r.declared_at, r.day, r.body,
+                    r.review_required, r.review_state, r.review_due, r.reviewed_by, r.reviewed_at,
+                    r.review_note);
+  }
+};
+
+template <>
+struct Table<CheckinRow> {
+  static constexpr const char* kName = "checkins";
+  static constexpr const char* kColumns =
+      "id, person_id, account_id, day, at, temperature, symptoms";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.person_id, r.account_id, r.day, r.at, r.temperature, r.symptoms);
+  }
+};
+
+template <>
+struct Table<CaseRow> {
+  static constexpr const char* kName = "case_status";
+  static constexpr const char* kColumns = "id_hmac, status, since, updated_at, updated_by";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id_hmac, r.status, r.since, r.updated_at, r.updated_by);
+  }
+};
+
+template <>
+struct Table<AppealRow> {
+  static constexpr const char* kName = "appeals";
+  static constexpr const char* kColumns =
+      "id, person_id, account_id, topic, message, state, filed_at, due_at, resolved_at, "
+      "resolved_by, note";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.person_id, r.account_id, r.topic, r.message, r.state, r.filed_at,
+                    r.due_at, r.resolved_at, r.resolved_by, r.note);
+  }
+};
+
+template <>
+struct Table<AuditRow> {
+  static constexpr const char* kName = "audit_log";
+  static constexpr const char* kColumns = "id, at, actor, action, target, detail";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.at, r.actor, r.action, r.target, r.detail);
+  }
+};
+
+template <>
+struct Table<KeyMetaRow> {
+  static constexpr const char* kName = "signing_keys";
+  static constexpr const char* kColumns = "kid, public_key, not_before, not_after";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.kid, r.public_key, r.not_before, r.not_after);
+  }
+};
+
+template <>
+struct Table<VenueRow> {
+  static constexpr const char* kName = "venues";
+  static constexpr const char* kColumns = "id, owner_staff_id, name, region, address, created_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.owner_staff_id, r.name, r.region, r.address, r.created_at);
+  }
+};
+
+template <>
+struct Table<VisitRow> {
+  static constexpr const char* kName = "visits";
+  static constexpr const char* kColumns =
+      "id, venue_id, person_id, account_id, at, day, temperature, color";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.venue_id, r.person_id, r.account_id, r.at, r.day, r.temperature,
+                    r.color);
+  }
+};
+
+template <>
+struct Table<TrustedIssuerRow> {
+  static constexpr const char* kName = "trusted_issuers";
+  static constexpr const char* kColumns = "issuer, name, keys_url, keys_json, updated_at, added_by";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.issuer, r.name, r.keys_url, r.keys_json, r.updated_at, r.added_by);
+  }
+};
+
+template <>
+struct Table<RuleSetRow> {
+  static constexpr const char* kName = "rule_sets";
+  static constexpr const char* kColumns =
+      "id, rule_set_id, version, body, source, uploaded_at, uploaded_by, active";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.rule_set_id, r.version, r.body, r.source, r.uploaded_at, r.uploaded_by,
+                    r.active);
+  }
+};
+
+constexpr size_t ColumnCount(const char* columns) {
+  size_t n = 1;
+  for (; *columns != '\0'; ++columns) n += *columns == ',' ? 1 : 0;
+  return n;
+}
+
+// The SQL built from a Table, once per row type.
+template <typename Row>
+struct Sql {
+  static_assert(ColumnCount(Table<Row>::kColumns) ==
+                    std::tuple_size_v<decltype(Table<Row>::Fields(std::declval<Row&>()))>,
+                "a Table's column list and its Fields() must have the same length");
+  static const std::string& SelectWhere() {
+    static const std::string s =
+        std::string("SELECT ") + Table<Row>::kColumns + " FROM " + Table<Row>::kName + " WHERE ";
+    return s;
+  }
+  static const std::string& Insert() {
+    static const std::string s = [] {
+      std::string q = std::string("INSERT INTO ") + Table<Row>::kName + " (" +
+                      Table<Row>::kColumns + ") VALUES (?";
+      for (size_t i = 1; i < ColumnCount(Table<Row>::kColumns); ++i) q += ", ?";
+      return q + ")";
+    }();
+    return s;
+  }
+  static const std::string& DeleteByKey() {
+    static const std::string s = [] {
+      const std::string cols = Table<Row>::kColumns;
+      return std::string("DELETE FROM ") + Table<Row>::kName + " WHERE " +
+             cols.substr(0, cols.find(',')) + " = ?";
+    }();
+    return s;
+  }
+};
+
+template <typename Row>
+Row ReadRow(Stmt& s) {
+  Row r;
+  std::apply(
+      [&s](auto&... field) {
+        int i = 0;
+        (s.Get(i++, &field), ...);
+      },
+      Table<Row>::Fields(r));
+  return r;
+}
 
 // Concurrency: one writer connection (WAL, synchronous=FULL) behind wmu_ for
 // every write and transaction; reads run in parallel on reader connections
@@ -456,32 +703,15 @@ class SqliteStorage : public Storage {
 
   // --- accounts and sessions
   std::optional<AccountRow> FindAccountByPhone(const std::string& phone_hmac) override {
-    return OneAccount(
-        "SELECT id, phone_hmac, phone_enc, created_at FROM accounts WHERE phone_hmac = ?",
-        phone_hmac);
+    return One<AccountRow>("phone_hmac = ?", phone_hmac);
   }
   std::optional<AccountRow> GetAccount(const std::string& id) override {
-    return OneAccount("SELECT id, phone_hmac, phone_enc, created_at FROM accounts WHERE id = ?",
-                      id);
+    return One<AccountRow>("id = ?", id);
   }
-  void CreateAccount(const AccountRow& a) override {
-    Write("INSERT INTO accounts (id, phone_hmac, phone_enc, created_at) VALUES (?, ?, ?, ?)", a.id,
-          a.phone_hmac, a.phone_enc, a.created_at);
-  }
-  void PutSession(const SessionRow& s) override {
-    Write(
-        "INSERT INTO sessions (token_hash, kind, subject_id, role, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        s.token_hash, s.kind, s.subject_id, s.role, s.created_at, s.expires_at);
-  }
+  void CreateAccount(const AccountRow& a) override { Insert(a); }
+  void PutSession(const SessionRow& s) override { Insert(s); }
   std::optional<SessionRow> GetSession(const std::string& token_hash) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT token_hash, kind, subject_id, role, created_at, expires_at FROM sessions "
-        "WHERE token_hash = ?");
-    s.Bind(token_hash);
-    if (!s.Step()) return std::nullopt;
-    return SessionRow{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)};
+    return One<SessionRow>("token_hash = ?", token_hash);
   }
   void DeleteSession(const std::string& token_hash) override {
     Write("DELETE FROM sessions WHERE token_hash = ?", token_hash);
@@ -491,23 +721,9 @@ class SqliteStorage : public Storage {
   }
 
   // --- one-time codes
-  void PutOtp(const OtpRow& o) override {
-    Transaction([&] {
-      Write("DELETE FROM otp_codes WHERE phone_hmac = ?", o.phone_hmac);
-      Write(
-          "INSERT INTO otp_codes (phone_hmac, code_hash, created_at, expires_at, attempts) "
-          "VALUES (?, ?, ?, ?, ?)",
-          o.phone_hmac, o.code_hash, o.created_at, o.expires_at, o.attempts);
-    });
-  }
+  void PutOtp(const OtpRow& o) override { Replace(o); }
   std::optional<OtpRow> GetOtp(const std::string& phone_hmac) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT phone_hmac, code_hash, created_at, expires_at, attempts FROM otp_codes "
-        "WHERE phone_hmac = ?");
-    s.Bind(phone_hmac);
-    if (!s.Step()) return std::nullopt;
-    return OtpRow{s.Text(0), s.Text(1), s.Int(2), s.Int(3), static_cast<int>(s.Int(4))};
+    return One<OtpRow>("phone_hmac = ?", phone_hmac);
   }
   void CountOtpAttempt(const std::string& phone_hmac) override {
     Write("UPDATE otp_codes SET attempts = attempts + 1 WHERE phone_hmac = ?", phone_hmac);
@@ -530,28 +746,14 @@ class SqliteStorage : public Storage {
   }
 
   // --- staff
-  bool CreateStaff(const StaffRow& st) override {
-    try {
-      Write(
-          "INSERT INTO staff (id, username, role, password_hash, created_at, disabled) "
-          "VALUES (?, ?, ?, ?, ?, ?)",
-          st.id, st.username, st.role, st.password_hash, st.created_at, st.disabled);
-      return true;
-    } catch (const Stmt::ConstraintError&) {
-      return false;
-    }
-  }
+  bool CreateStaff(const StaffRow& st) override { return InsertUnique(st); }
   std::optional<StaffRow> FindStaffByUsername(const std::string& username) override {
-    auto v = StaffWhere("username = ?", username);
-    if (v.empty()) return std::nullopt;
-    return v[0];
+    return One<StaffRow>("username = ?", username);
   }
   std::optional<StaffRow> GetStaff(const std::string& id) override {
-    auto v = StaffWhere("id = ?", id);
-    if (v.empty()) return std::nullopt;
-    return v[0];
+    return One<StaffRow>("id = ?", id);
   }
-  std::vector<StaffRow> ListStaff() override { return StaffWhere("1 = ?", 1); }
+  std::vector<StaffRow> ListStaff() override { return Select<StaffRow>("1 = 1 ORDER BY username"); }
   bool UpdateStaff(const StaffRow& st) override {
     return Write("UPDATE staff SET role = ?, password_hash = ?, disabled = ? WHERE id = ?", st.role,
                  st.password_hash, st.disabled, st.id) > 0;
@@ -559,24 +761,15 @@ class SqliteStorage : public Storage {
 
   // --- persons
   std::optional<PersonRow> GetPerson(const std::string& id) override {
-    return OnePerson("id = ?", id);
+    return One<PersonRow>("id = ?", id);
   }
   std::optional<PersonRow> FindPersonByIdHmac(const std::string& id_hmac) override {
-    return OnePerson("id_hmac = ?", id_hmac);
+    return One<PersonRow>("id_hmac = ?", id_hmac);
   }
   std::optional<PersonRow> FindPersonByRef(const std::string& person_ref) override {
-    return OnePerson("person_ref = ?", person_ref);
+    return One<PersonRow>("person_ref = ?", person_ref);
   }
-  void CreatePerson(const PersonRow& p) override {
-    Write(
-        "INSERT INTO persons (id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, "
-        "name_masked, phone_enc, nationality, region, address_enc, created_at, updated_at, "
-        "last_edit_day, edit_count, code_issued_at, last_color) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        p.id, p.person_ref, p.id_type, p.id_hmac, p.id_enc, p.id_tail, p.name_enc, p.name_masked,
-        p.phone_enc, p.nationality, p.region, p.address_enc, p.created_at, p.updated_at,
-        p.last_edit_day, p.edit_count, p.code_issued_at, p.last_color);
-  }
+  void CreatePerson(const PersonRow& p) override { Insert(p); }
   void UpdatePerson(const PersonRow& p) override {
     Write(
         "UPDATE persons SET id_type = ?, id_hmac = ?, id_enc = ?, id_tail = ?, name_enc = ?, "
@@ -590,64 +783,39 @@ class SqliteStorage : public Storage {
   void SetPersonColor(const std::string& id, const std::string& color) override {
     Write("UPDATE persons SET last_color = ? WHERE id = ? AND last_color <> ?", color, id, color);
   }
+  std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
+    return Select<PersonRow>("id > ? ORDER BY id LIMIT ?", after_id, limit);
+  }
   std::vector<GuardianRow> GuardianshipsOfAccount(const std::string& account_id) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT account_id, person_id, relation, created_at FROM guardianships "
-        "WHERE account_id = ? ORDER BY created_at, person_id");
-    s.Bind(account_id);
-    std::vector<GuardianRow> out;
-    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Int(3)});
-    return out;
+    return Select<GuardianRow>("account_id = ? ORDER BY created_at, person_id", account_id);
   }
   std::optional<GuardianRow> GetGuardianship(const std::string& account_id,
                                              const std::string& person_id) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT account_id, person_id, relation, created_at FROM guardianships "
-        "WHERE account_id = ? AND person_id = ?");
-    s.Bind(account_id, person_id);
-    if (!s.Step()) return std::nullopt;
-    return GuardianRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
+    return One<GuardianRow>("account_id = ? AND person_id = ?", account_id, person_id);
   }
   int CountGuardians(const std::string& person_id) override {
     return static_cast<int>(
         Count("SELECT COUNT(*) FROM guardianships WHERE person_id = ?", person_id));
   }
-  void AddGuardian(const GuardianRow& g) override {
-    Write(
-        "INSERT INTO guardianships (account_id, person_id, relation, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        g.account_id, g.person_id, g.relation, g.created_at);
-  }
+  void AddGuardian(const GuardianRow& g) override { Insert(g); }
   bool RemoveGuardian(const std::string& account_id, const std::string& person_id) override {
     return Write("DELETE FROM guardianships WHERE account_id = ? AND person_id = ?", account_id,
                  person_id) > 0;
   }
 
   // --- declarations and check-ins
-  void AddDeclaration(const DeclarationRow& d) override {
-    Write(
-        "INSERT INTO declarations (id, person_id, account_id, declared_at, day, body, "
-        "review_required, review_state, review_due, reviewed_by, reviewed_at, review_note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        d.id, d.person_id, d.account_id, d.declared_at, d.day, d.body, d.review_required,
-        d.review_state, d.review_due, d.reviewed_by, d.reviewed_at, d.review_note);
-  }
+  void AddDeclaration(const DeclarationRow& d) override { Insert(d); }
   std::optional<DeclarationRow> GetDeclaration(const std::string& id) override {
-    auto v = Declarations("id = ? ORDER BY declared_at", 1, id);
-    if (v.empty()) return std::nullopt;
-    return v[0];
+    return One<DeclarationRow>("id = ?", id);
   }
   std::optional<DeclarationRow> LatestDeclaration(const std::string& person_id) override {
-    auto v = Declarations("person_id = ? ORDER BY declared_at DESC, id DESC", 1, person_id);
-    if (v.empty()) return std::nullopt;
-    return v[0];
+    Reader l(*this);
+    return Latest(l, person_id);
   }
   std::vector<DeclarationRow> DeclarationsSince(const std::string& person_id,
                                                 int64_t since) override {
-    return Declarations("person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
-                        kHistoryLimit, person_id, since);
+    Reader l(*this);
+    return DeclarationsFrom(l, person_id, since);
   }
   void UpdateReview(const DeclarationRow& d) override {
     Write(
@@ -657,72 +825,42 @@ class SqliteStorage : public Storage {
   }
   std::vector<DeclarationRow> PendingReviews(int limit) override {
     // Only the latest declaration of a person matters for its code.
-    return Declarations(
+    return Select<DeclarationRow>(
         "review_state = ? AND NOT EXISTS (SELECT 1 FROM declarations n WHERE "
         "n.person_id = declarations.person_id AND n.declared_at > declarations.declared_at) "
-        "ORDER BY declared_at, id",
-        limit, "pending");
+        "ORDER BY declared_at, id LIMIT ?",
+        "pending", limit);
   }
-  bool AddCheckin(const CheckinRow& c) override {
-    try {
-      Write(
-          "INSERT INTO checkins (id, person_id, account_id, day, at, temperature, symptoms) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?)",
-          c.id, c.person_id, c.account_id, c.day, c.at, c.temperature, c.symptoms);
-      return true;
-    } catch (const Stmt::ConstraintError&) {
-      return false;
-    }
-  }
+  bool AddCheckin(const CheckinRow& c) override { return InsertUnique(c); }
   std::vector<CheckinRow> CheckinsSince(const std::string& person_id, int64_t since) override {
     Reader l(*this);
-    return Checkins(l, person_id, since);
+    return CheckinsFrom(l, person_id, since);
   }
-  std::vector<CheckinRow> Checkins(Reader& l, const std::string& person_id, int64_t since) {
-    auto s = l.Prep(
-        "SELECT id, person_id, account_id, day, at, temperature, symptoms FROM checkins "
-        "WHERE person_id = ? AND at >= ? ORDER BY at, id LIMIT 1000");
-    s.Bind(person_id, since);
-    std::vector<CheckinRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Real(5), s.Text(6)});
-    }
-    return out;
-  }
+  int64_t CountDeclarations() override { return Count("SELECT COUNT(*) FROM declarations"); }
   PersonHistory History(const PersonRow& p, int64_t window_start) override {
     Reader l(*this);
     return l.Snapshot([&](Reader& r) {
       PersonHistory h;
-      h.declarations =
-          Declarations(r, "person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
-                       kHistoryLimit, p.id, window_start);
+      h.declarations = DeclarationsFrom(r, p.id, window_start);
       if (!h.declarations.empty() && h.declarations.size() < static_cast<size_t>(kHistoryLimit)) {
         h.latest = h.declarations.back();  // (declared_at, id) is the order of "latest"
         h.since = window_start;
       } else {
-        auto latest = Declarations(r, "person_id = ? ORDER BY declared_at DESC, id DESC", 1, p.id);
-        if (latest.empty()) return h;
-        h.latest = latest.front();
+        h.latest = Latest(r, p.id);
+        if (!h.latest) return h;
         h.since = std::min(h.latest->declared_at, window_start);
-        if (h.since != window_start) {
-          h.declarations =
-              Declarations(r, "person_id = ? AND declared_at >= ? ORDER BY declared_at, id",
-                           kHistoryLimit, p.id, h.since);
-        }
+        if (h.since != window_start) h.declarations = DeclarationsFrom(r, p.id, h.since);
       }
-      h.checkins = Checkins(r, p.id, h.since);
-      h.case_status = CaseStatus(r, p.id_hmac);
+      h.checkins = CheckinsFrom(r, p.id, h.since);
+      h.case_status = One<CaseRow>(r, "id_hmac = ?", p.id_hmac);
       return h;
     });
-  }
-  int64_t CountDeclarations() override {
-    return Count("SELECT COUNT(*) FROM declarations WHERE 1 = ?", 1);
   }
 
   // --- authority data
   void ReplaceRiskAreas(const std::map<std::string, std::string>& areas, int64_t at) override {
     Transaction([&] {
-      Write("DELETE FROM risk_areas WHERE 1 = ?", 1);
+      Write("DELETE FROM risk_areas");
       for (const auto& [region, level] : areas) {
         Write("INSERT INTO risk_areas (region, level, updated_at) VALUES (?, ?, ?)", region, level,
               at);
@@ -730,36 +868,15 @@ class SqliteStorage : public Storage {
     });
   }
   std::map<std::string, std::string> RiskAreas() override {
-    Reader l(*this);
-    auto s = l.Prep("SELECT region, level FROM risk_areas ORDER BY region");
-    std::map<std::string, std::string> out;
-    while (s.Step()) out[s.Text(0)] = s.Text(1);
-    return out;
+    return Pairs("SELECT region, level FROM risk_areas ORDER BY region");
   }
-  void PutCaseStatus(const CaseRow& c) override {
-    Transaction([&] {
-      Write("DELETE FROM case_status WHERE id_hmac = ?", c.id_hmac);
-      Write(
-          "INSERT INTO case_status (id_hmac, status, since, updated_at, updated_by) "
-          "VALUES (?, ?, ?, ?, ?)",
-          c.id_hmac, c.status, c.since, c.updated_at, c.updated_by);
-    });
-  }
+  void PutCaseStatus(const CaseRow& c) override { Replace(c); }
   std::optional<CaseRow> GetCaseStatus(const std::string& id_hmac) override {
-    Reader l(*this);
-    return CaseStatus(l, id_hmac);
-  }
-  std::optional<CaseRow> CaseStatus(Reader& l, const std::string& id_hmac) {
-    auto s = l.Prep(
-        "SELECT id_hmac, status, since, updated_at, updated_by FROM case_status "
-        "WHERE id_hmac = ?");
-    s.Bind(id_hmac);
-    if (!s.Step()) return std::nullopt;
-    return CaseRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)};
+    return One<CaseRow>("id_hmac = ?", id_hmac);
   }
   void ReplaceReviewRegions(const std::vector<std::string>& regions) override {
     Transaction([&] {
-      Write("DELETE FROM review_regions WHERE 1 = ?", 1);
+      Write("DELETE FROM review_regions");
       for (const std::string& r : regions) {
         Write("INSERT INTO review_regions (region) VALUES (?) ON CONFLICT (region) DO NOTHING", r);
       }
@@ -774,24 +891,16 @@ class SqliteStorage : public Storage {
   }
 
   // --- appeals
-  void AddAppeal(const AppealRow& a) override {
-    Write(
-        "INSERT INTO appeals (id, person_id, account_id, topic, message, state, filed_at, due_at, "
-        "resolved_at, resolved_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        a.id, a.person_id, a.account_id, a.topic, a.message, a.state, a.filed_at, a.due_at,
-        a.resolved_at, a.resolved_by, a.note);
-  }
+  void AddAppeal(const AppealRow& a) override { Insert(a); }
   std::optional<AppealRow> GetAppeal(const std::string& id) override {
-    auto v = Appeals("id = ?", id);
-    if (v.empty()) return std::nullopt;
-    return v[0];
+    return One<AppealRow>("id = ?", id);
   }
   std::vector<AppealRow> AppealsOfAccount(const std::string& account_id) override {
-    return Appeals("account_id = ?", account_id);
+    return Select<AppealRow>("account_id = ? ORDER BY filed_at DESC, id LIMIT 500", account_id);
   }
   std::vector<AppealRow> ListAppeals(const std::string& state) override {
-    if (state.empty()) return Appeals("1 = ?", 1);
-    return Appeals("state = ?", state);
+    if (state.empty()) return Select<AppealRow>("1 = 1 ORDER BY filed_at DESC, id LIMIT 500");
+    return Select<AppealRow>("state = ? ORDER BY filed_at DESC, id LIMIT 500", state);
   }
   void UpdateAppeal(const AppealRow& a) override {
     Write("UPDATE appeals SET state = ?, resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?",
@@ -799,28 +908,24 @@ class SqliteStorage : public Storage {
   }
 
   // --- audit and keys
-  void AddAudit(const AuditRow& a) override {
-    Write("INSERT INTO audit_log (id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-          a.id, a.at, a.actor, a.action, a.target, a.detail);
-  }
+  void AddAudit(const AuditRow& a) override { Insert(a); }
   std::vector<AuditRow> ListAudit(int limit) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, at, actor, action, target, detail FROM audit_log "
-        "ORDER BY at DESC, id DESC LIMIT ?");
-    s.Bind(limit);
-    std::vector<AuditRow> out;
-    while (s.Step())
-      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
-    return out;
+    return Select<AuditRow>("1 = 1 ORDER BY at DESC, id DESC LIMIT ?", limit);
+  }
+  std::vector<AuditRow> QueryAudit(const AuditQuery& q) override {
+    // Fixed SQL with "empty means any" parameters: one prepared statement.
+    return Select<AuditRow>(
+        "(? = '' OR actor = ?) AND (? = '' OR substr(action, 1, length(?)) = ?) "
+        "AND (? = '' OR target = ?) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?) "
+        "ORDER BY at DESC, id DESC LIMIT ?",
+        q.actor, q.actor, q.action, q.action, q.action, q.target, q.target, q.from, q.from, q.to,
+        q.to, q.limit);
   }
   void PutKeyMeta(const KeyMetaRow& k) override {
-    Write(
-        "INSERT INTO signing_keys (kid, public_key, not_before, not_after) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (kid) DO UPDATE SET not_after = excluded.not_after",
-        k.kid, k.public_key, k.not_before, k.not_after);
+    Insert(k, " ON CONFLICT (kid) DO UPDATE SET not_after = excluded.not_after");
   }
 
+  // --- statistics
   std::map<std::string, int64_t> CountPersonsByColor() override {
     Reader l(*this);
     auto s = l.Prep("SELECT last_color, COUNT(*) FROM persons GROUP BY last_color");
@@ -828,146 +933,6 @@ class SqliteStorage : public Storage {
     while (s.Step()) out[s.Text(0)] = s.Int(1);
     return out;
   }
-
-  int64_t PurgeBefore(int64_t before) override {
-    int64_t n = 0;
-    Transaction([&] {
-      n += Write("DELETE FROM declarations WHERE declared_at < ?", before);
-      n += Write("DELETE FROM checkins WHERE at < ?", before);
-      n += Write("DELETE FROM visits WHERE at < ?", before);
-      n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
-      n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
-      n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
-    });
-    return n;
-  }
-
-  void WipeAll() override {
-    Transaction([&] {
-      for (const char* t :
-           {"accounts", "sessions", "otp_codes", "otp_sends", "persons", "guardianships",
-            "declarations", "checkins", "risk_areas", "case_status", "review_regions", "appeals",
-            "venues", "visits", "audit_log", "color_days"}) {
-        Write(std::string("DELETE FROM ") + t + " WHERE 1 = ?", 1);
-      }
-    });
-  }
-
-  // --- Issue 5, the staff side: venues, visits, trusted issuers, rule sets,
-  // statistics, audit search.
-  void CreateVenue(const VenueRow& v) override {
-    Write(
-        "INSERT INTO venues (id, owner_staff_id, name, region, address, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        v.id, v.owner_staff_id, v.name, v.region, v.address, v.created_at);
-  }
-  std::optional<VenueRow> GetVenue(const std::string& id) override {
-    auto v = VenuesWhere("id = ?", id);
-    if (v.empty()) return std::nullopt;
-    return v.front();
-  }
-  std::vector<VenueRow> ListVenues(const std::string& owner_staff_id) override {
-    if (owner_staff_id.empty()) return VenuesWhere("1 = ?", 1);
-    return VenuesWhere("owner_staff_id = ?", owner_staff_id);
-  }
-  void AddVisit(const VisitRow& v) override {
-    Write(
-        "INSERT INTO visits (id, venue_id, person_id, account_id, at, day, temperature, color) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        v.id, v.venue_id, v.person_id, v.account_id, v.at, v.day, v.temperature, v.color);
-  }
-  std::vector<VisitRow> VisitsBetween(const std::string& venue_id, int64_t from,
-                                      int64_t to) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, venue_id, person_id, account_id, at, day, temperature, color FROM visits "
-        "WHERE venue_id = ? AND at >= ? AND at < ? ORDER BY at, id LIMIT 100000");
-    s.Bind(venue_id, from, to);
-    std::vector<VisitRow> out;
-    while (s.Step()) {
-      out.push_back(
-          {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Real(6), s.Text(7)});
-    }
-    return out;
-  }
-  int64_t CountVisits(const std::string& venue_id, int64_t since) override {
-    return Count("SELECT COUNT(*) FROM visits WHERE venue_id = ? AND at >= ?", venue_id, since);
-  }
-
-  void PutTrustedIssuer(const TrustedIssuerRow& t) override {
-    Transaction([&] {
-      Write("DELETE FROM trusted_issuers WHERE issuer = ?", t.issuer);
-      Write(
-          "INSERT INTO trusted_issuers (issuer, name, keys_url, keys_json, updated_at, added_by) "
-          "VALUES (?, ?, ?, ?, ?, ?)",
-          t.issuer, t.name, t.keys_url, t.keys_json, t.updated_at, t.added_by);
-    });
-  }
-  std::optional<TrustedIssuerRow> GetTrustedIssuer(const std::string& issuer) override {
-    auto v = IssuersWhere("issuer = ?", issuer);
-    if (v.empty()) return std::nullopt;
-    return v.front();
-  }
-  std::vector<TrustedIssuerRow> ListTrustedIssuers() override { return IssuersWhere("1 = ?", 1); }
-  bool DeleteTrustedIssuer(const std::string& issuer) override {
-    return Write("DELETE FROM trusted_issuers WHERE issuer = ?", issuer) > 0;
-  }
-
-  void AddRuleSet(const RuleSetRow& r) override {
-    Transaction([&] {
-      Write("DELETE FROM rule_sets WHERE id = ?", r.id);
-      Write(
-          "INSERT INTO rule_sets (id, rule_set_id, version, body, source, uploaded_at, "
-          "uploaded_by, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          r.id, r.rule_set_id, r.version, r.body, r.source, r.uploaded_at, r.uploaded_by, r.active);
-    });
-  }
-  std::optional<RuleSetRow> GetRuleSet(const std::string& id) override {
-    auto v = RuleSetsWhere("id = ?", id);
-    if (v.empty()) return std::nullopt;
-    return v.front();
-  }
-  std::vector<RuleSetRow> ListRuleSets() override { return RuleSetsWhere("1 = ?", 1); }
-  void SetActiveRuleSet(const std::string& id) override {
-    Transaction([&] {
-      Write("UPDATE rule_sets SET active = 0 WHERE active <> ?", 0);
-      if (!id.empty()) Write("UPDATE rule_sets SET active = 1 WHERE id = ?", id);
-    });
-  }
-
-  std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
-        "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
-        "edit_count, code_issued_at, last_color FROM persons WHERE id > ? ORDER BY id LIMIT ?");
-    s.Bind(after_id, limit);
-    std::vector<PersonRow> out;
-    while (s.Step()) {
-      PersonRow p;
-      p.id = s.Text(0);
-      p.person_ref = s.Text(1);
-      p.id_type = s.Text(2);
-      p.id_hmac = s.Text(3);
-      p.id_enc = s.Text(4);
-      p.id_tail = s.Text(5);
-      p.name_enc = s.Text(6);
-      p.name_masked = s.Text(7);
-      p.phone_enc = s.Text(8);
-      p.nationality = s.Text(9);
-      p.region = s.Text(10);
-      p.address_enc = s.Text(11);
-      p.created_at = s.Int(12);
-      p.updated_at = s.Int(13);
-      p.last_edit_day = s.Text(14);
-      p.edit_count = static_cast<int>(s.Int(15));
-      p.code_issued_at = s.Int(16);
-      p.last_color = s.Text(17);
-      out.push_back(std::move(p));
-    }
-    return out;
-  }
-
   void RecordColorDay(const std::string& day, const std::string& person_id,
                       const std::string& region, const std::string& color) override {
     Write(
@@ -984,25 +949,80 @@ class SqliteStorage : public Storage {
   }
   std::vector<ColorCount> ColorsByRegion() override {
     return Counts(
-        "SELECT region, last_color, COUNT(*) FROM persons WHERE last_color <> ? "
-        "GROUP BY region, last_color ORDER BY region",
-        "");
+        "SELECT region, last_color, COUNT(*) FROM persons WHERE last_color <> '' "
+        "GROUP BY region, last_color ORDER BY region");
   }
 
-  std::vector<AuditRow> QueryAudit(const AuditQuery& q) override {
-    Reader l(*this);
-    // Fixed SQL with "empty means any" parameters: one prepared statement.
-    auto s = l.Prep(
-        "SELECT id, at, actor, action, target, detail FROM audit_log "
-        "WHERE (? = '' OR actor = ?) AND (? = '' OR substr(action, 1, length(?)) = ?) "
-        "AND (? = '' OR target = ?) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?) "
-        "ORDER BY at DESC, id DESC LIMIT ?");
-    s.Bind(q.actor, q.actor, q.action, q.action, q.action, q.target, q.target, q.from, q.from, q.to,
-           q.to, q.limit);
-    std::vector<AuditRow> out;
-    while (s.Step())
-      out.push_back({s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
-    return out;
+  // --- retention
+  int64_t PurgeBefore(int64_t before) override {
+    int64_t n = 0;
+    Transaction([&] {
+      n += Write("DELETE FROM declarations WHERE declared_at < ?", before);
+      n += Write("DELETE FROM checkins WHERE at < ?", before);
+      n += Write("DELETE FROM visits WHERE at < ?", before);
+      n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
+      n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
+      n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
+    });
+    return n;
+  }
+  void WipeAll() override {
+    Transaction([&] {
+      for (const char* t :
+           {"accounts", "sessions", "otp_codes", "otp_sends", "persons", "guardianships",
+            "declarations", "checkins", "risk_areas", "case_status", "review_regions", "appeals",
+            "venues", "visits", "audit_log", "color_days"}) {
+        Write(std::string("DELETE FROM ") + t);
+      }
+    });
+  }
+
+  // --- Issue 5, the staff side: venues, visits, trusted issuers, rule sets,
+  // staff regions.
+  void CreateVenue(const VenueRow& v) override { Insert(v); }
+  std::optional<VenueRow> GetVenue(const std::string& id) override {
+    return One<VenueRow>("id = ?", id);
+  }
+  std::vector<VenueRow> ListVenues(const std::string& owner_staff_id) override {
+    if (owner_staff_id.empty()) {
+      return Select<VenueRow>("1 = 1 ORDER BY created_at, id LIMIT 10000");
+    }
+    return Select<VenueRow>("owner_staff_id = ? ORDER BY created_at, id LIMIT 10000",
+                            owner_staff_id);
+  }
+  void AddVisit(const VisitRow& v) override { Insert(v); }
+  std::vector<VisitRow> VisitsBetween(const std::string& venue_id, int64_t from,
+                                      int64_t to) override {
+    return Select<VisitRow>("venue_id = ? AND at >= ? AND at < ? ORDER BY at, id LIMIT 100000",
+                            venue_id, from, to);
+  }
+  int64_t CountVisits(const std::string& venue_id, int64_t since) override {
+    return Count("SELECT COUNT(*) FROM visits WHERE venue_id = ? AND at >= ?", venue_id, since);
+  }
+
+  void PutTrustedIssuer(const TrustedIssuerRow& t) override { Replace(t); }
+  std::optional<TrustedIssuerRow> GetTrustedIssuer(const std::string& issuer) override {
+    return One<TrustedIssuerRow>("issuer = ?", issuer);
+  }
+  std::vector<TrustedIssuerRow> ListTrustedIssuers() override {
+    return Select<TrustedIssuerRow>("1 = 1 ORDER BY issuer");
+  }
+  bool DeleteTrustedIssuer(const std::string& issuer) override {
+    return Write("DELETE FROM trusted_issuers WHERE issuer = ?", issuer) > 0;
+  }
+
+  void AddRuleSet(const RuleSetRow& r) override { Replace(r); }
+  std::optional<RuleSetRow> GetRuleSet(const std::string& id) override {
+    return One<RuleSetRow>("id = ?", id);
+  }
+  std::vector<RuleSetRow> ListRuleSets() override {
+    return Select<RuleSetRow>("1 = 1 ORDER BY uploaded_at DESC, id");
+  }
+  void SetActiveRuleSet(const std::string& id) override {
+    Transaction([&] {
+      Write("UPDATE rule_sets SET active = 0 WHERE active <> 0");
+      if (!id.empty()) Write("UPDATE rule_sets SET active = 1 WHERE id = ?", id);
+    });
   }
 
   void SetStaffRegion(const std::string& staff_id, const std::string& region) override {
@@ -1020,64 +1040,7 @@ class SqliteStorage : public Storage {
     return s.Step() ? s.Text(0) : "";
   }
   std::map<std::string, std::string> StaffRegions() override {
-    Reader l(*this);
-    auto s = l.Prep("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
-    std::map<std::string, std::string> out;
-    while (s.Step()) out[s.Text(0)] = s.Text(1);
-    return out;
-  }
-
- private:
-  template <typename... Args>
-  std::vector<VenueRow> VenuesWhere(const std::string& where, const Args&... args) {
-    Reader l(*this);
-    auto s =
-        l.Prep("SELECT id, owner_staff_id, name, region, address, created_at FROM venues WHERE " +
-               where + " ORDER BY created_at, id LIMIT 10000");
-    s.Bind(args...);
-    std::vector<VenueRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)});
-    }
-    return out;
-  }
-  template <typename... Args>
-  std::vector<TrustedIssuerRow> IssuersWhere(const std::string& where, const Args&... args) {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT issuer, name, keys_url, keys_json, updated_at, added_by FROM trusted_issuers "
-        "WHERE " +
-        where + " ORDER BY issuer");
-    s.Bind(args...);
-    std::vector<TrustedIssuerRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)});
-    }
-    return out;
-  }
-  template <typename... Args>
-  std::vector<RuleSetRow> RuleSetsWhere(const std::string& where, const Args&... args) {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, rule_set_id, version, body, source, uploaded_at, uploaded_by, active "
-        "FROM rule_sets WHERE " +
-        where + " ORDER BY uploaded_at DESC, id");
-    s.Bind(args...);
-    std::vector<RuleSetRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.Text(6),
-                     s.Int(7) != 0});
-    }
-    return out;
-  }
-  template <typename... Args>
-  std::vector<ColorCount> Counts(const std::string& sql, const Args&... args) {
-    Reader l(*this);
-    auto s = l.Prep(sql);
-    s.Bind(args...);
-    std::vector<ColorCount> out;
-    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2)});
-    return out;
+    return Pairs("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
   }
 
  private:
@@ -1101,6 +1064,76 @@ class SqliteStorage : public Storage {
     }
   }
 
+  // --- the generic row operations (Table<Row> above)
+
+  // Rows of `where` (a condition, then ORDER BY / LIMIT as needed).
+  template <typename Row, typename... Args>
+  std::vector<Row> Select(Reader& l, const std::string& where, const Args&... args) {
+    auto s = l.Prep(Sql<Row>::SelectWhere() + where);
+    s.Bind(args...);
+    std::vector<Row> out;
+    while (s.Step()) out.push_back(ReadRow<Row>(s));
+    return out;
+  }
+  template <typename Row, typename... Args>
+  std::vector<Row> Select(const std::string& where, const Args&... args) {
+    Reader l(*this);
+    return Select<Row>(l, where, args...);
+  }
+  // The first row of `where`.
+  template <typename Row, typename... Args>
+  std::optional<Row> One(Reader& l, const std::string& where, const Args&... args) {
+    auto s = l.Prep(Sql<Row>::SelectWhere() + where);
+    s.Bind(args...);
+    if (!s.Step()) return std::nullopt;
+    return ReadRow<Row>(s);
+  }
+  template <typename Row, typename... Args>
+  std::optional<Row> One(const std::string& where, const Args&... args) {
+    Reader l(*this);
+    return One<Row>(l, where, args...);
+  }
+  // INSERT of every column (plus e.g. an ON CONFLICT clause).
+  template <typename Row>
+  void Insert(const Row& r, const char* suffix = "") {
+    std::lock_guard<std::recursive_mutex> l(wmu_);
+    auto s = writer_.Prep(Sql<Row>::Insert() + suffix);
+    s.BindTuple(Table<Row>::Fields(r));
+    s.Run();
+  }
+  // false when a UNIQUE / PRIMARY KEY constraint refuses the row.
+  template <typename Row>
+  bool InsertUnique(const Row& r) {
+    try {
+      Insert(r);
+      return true;
+    } catch (const Stmt::ConstraintError&) {
+      return false;
+    }
+  }
+  // Insert or replace the row with the same key (the first column).
+  template <typename Row>
+  void Replace(const Row& r) {
+    Transaction([&] {
+      Write(Sql<Row>::DeleteByKey(), std::get<0>(Table<Row>::Fields(r)));
+      Insert(r);
+    });
+  }
+
+  std::optional<DeclarationRow> Latest(Reader& l, const std::string& person_id) {
+    return One<DeclarationRow>(l, "person_id = ? ORDER BY declared_at DESC, id DESC", person_id);
+  }
+  std::vector<DeclarationRow> DeclarationsFrom(Reader& l, const std::string& person_id,
+                                               int64_t since) {
+    return Select<DeclarationRow>(
+        l, "person_id = ? AND declared_at >= ? ORDER BY declared_at, id LIMIT ?", person_id, since,
+        kHistoryLimit);
+  }
+  std::vector<CheckinRow> CheckinsFrom(Reader& l, const std::string& person_id, int64_t since) {
+    return Select<CheckinRow>(l, "person_id = ? AND at >= ? ORDER BY at, id LIMIT ?", person_id,
+                              since, kHistoryLimit);
+  }
+
   template <typename... Args>
   int Write(const std::string& sql, const Args&... args) {
     std::lock_guard<std::recursive_mutex> l(wmu_);
@@ -1111,7 +1144,6 @@ class SqliteStorage : public Storage {
     }
     return sqlite3_changes(writer_.db());
   }
-
   template <typename... Args>
   int64_t Count(const std::string& sql, const Args&... args) {
     Reader l(*this);
@@ -1119,110 +1151,22 @@ class SqliteStorage : public Storage {
     s.Bind(args...);
     return s.Step() ? s.Int(0) : 0;
   }
-
   template <typename... Args>
-  std::optional<AccountRow> OneAccount(const std::string& sql, const Args&... args) {
+  std::map<std::string, std::string> Pairs(const std::string& sql, const Args&... args) {
     Reader l(*this);
     auto s = l.Prep(sql);
     s.Bind(args...);
-    if (!s.Step()) return std::nullopt;
-    return AccountRow{s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
-  }
-
-  template <typename... Args>
-  std::vector<StaffRow> StaffWhere(const std::string& where, const Args&... args) {
-    Reader l(*this);
-    auto s =
-        l.Prep("SELECT id, username, role, password_hash, created_at, disabled FROM staff WHERE " +
-               where + " ORDER BY username");
-    s.Bind(args...);
-    std::vector<StaffRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5) != 0});
-    }
+    std::map<std::string, std::string> out;
+    while (s.Step()) out[s.Text(0)] = s.Text(1);
     return out;
   }
-
   template <typename... Args>
-  std::optional<PersonRow> OnePerson(const std::string& where, const Args&... args) {
+  std::vector<ColorCount> Counts(const std::string& sql, const Args&... args) {
     Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, "
-        "phone_enc, nationality, region, address_enc, created_at, updated_at, last_edit_day, "
-        "edit_count, code_issued_at, last_color FROM persons WHERE " +
-        where);
+    auto s = l.Prep(sql);
     s.Bind(args...);
-    if (!s.Step()) return std::nullopt;
-    PersonRow p;
-    p.id = s.Text(0);
-    p.person_ref = s.Text(1);
-    p.id_type = s.Text(2);
-    p.id_hmac = s.Text(3);
-    p.id_enc = s.Text(4);
-    p.id_tail = s.Text(5);
-    p.name_enc = s.Text(6);
-    p.name_masked = s.Text(7);
-    p.phone_enc = s.Text(8);
-    p.nationality = s.Text(9);
-    p.region = s.Text(10);
-    p.address_enc = s.Text(11);
-    p.created_at = s.Int(12);
-    p.updated_at = s.Int(13);
-    p.last_edit_day = s.Text(14);
-    p.edit_count = static_cast<int>(s.Int(15));
-    p.code_issued_at = s.Int(16);
-    p.last_color = s.Text(17);
-    return p;
-  }
-
-  template <typename... Args>
-  std::vector<DeclarationRow> Declarations(const std::string& where_order, int limit,
-                                           const Args&... args) {
-    Reader l(*this);
-    return Declarations(l, where_order, limit, args...);
-  }
-  template <typename... Args>
-  std::vector<DeclarationRow> Declarations(Reader& l, const std::string& where_order, int limit,
-                                           const Args&... args) {
-    auto s = l.Prep(
-        "SELECT id, person_id, account_id, declared_at, day, body, review_required, "
-        "review_state, review_due, reviewed_by, reviewed_at, review_note FROM declarations "
-        "WHERE " +
-        where_order + " LIMIT ?");
-    s.Bind(args..., limit);
-    std::vector<DeclarationRow> out;
-    while (s.Step()) {
-      DeclarationRow d;
-      d.id = s.Text(0);
-      d.person_id = s.Text(1);
-      d.account_id = s.Text(2);
-      d.declared_at = s.Int(3);
-      d.day = s.Text(4);
-      d.body = s.Text(5);
-      d.review_required = s.Int(6) != 0;
-      d.review_state = s.Text(7);
-      d.review_due = s.Int(8);
-      d.reviewed_by = s.Text(9);
-      d.reviewed_at = s.Int(10);
-      d.review_note = s.Text(11);
-      out.push_back(std::move(d));
-    }
-    return out;
-  }
-
-  template <typename... Args>
-  std::vector<AppealRow> Appeals(const std::string& where, const Args&... args) {
-    Reader l(*this);
-    auto s = l.Prep(
-        "SELECT id, person_id, account_id, topic, message, state, filed_at, due_at, resolved_at, "
-        "resolved_by, note FROM appeals WHERE " +
-        where + " ORDER BY filed_at DESC, id LIMIT 500");
-    s.Bind(args...);
-    std::vector<AppealRow> out;
-    while (s.Step()) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6),
-                     s.Int(7), s.Int(8), s.Text(9), s.Text(10)});
-    }
+    std::vector<ColorCount> out;
+    while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2)});
     return out;
   }
 

@@ -48,6 +48,20 @@ DeclarationRow Decl(const std::string& id, const std::string& person, int64_t at
   return d;
 }
 
+// A database file in a fresh temporary folder, removed afterwards (":memory:"
+// when on_file is false).
+struct TempDb {
+  explicit TempDb(bool on_file = true)
+      : dir(TempDir()), db(OpenSqliteStorage(on_file ? dir + "/t.db" : ":memory:")) {}
+  ~TempDb() {
+    db.reset();
+    std::system(("rm -rf " + dir).c_str());
+  }
+  Storage* operator->() { return db.get(); }
+  std::string dir;
+  std::unique_ptr<Storage> db;
+};
+
 }  // namespace
 
 TEST_CASE("migrations bring a new database to the latest version", "[storage][migrations]") {
@@ -295,8 +309,7 @@ TEST_CASE("concurrent writers on one file lose nothing", "[storage][concurrency]
 TEST_CASE("a person's history comes from one read: latest, window, check-ins, case status",
           "[storage][history]") {
   for (const bool on_file : {false, true}) {
-    const std::string dir = TempDir();
-    auto db = OpenSqliteStorage(on_file ? dir + "/h.db" : ":memory:");
+    TempDb db(on_file);
     PersonRow p = Person("p1", "h1");
     db->CreatePerson(p);
     db->CreatePerson(Person("p2", "h2"));
@@ -339,15 +352,12 @@ TEST_CASE("a person's history comes from one read: latest, window, check-ins, ca
     CHECK(h.declarations.size() == 3);
     CHECK(h.checkins.size() == 2);
     CHECK_FALSE(db->History(Person("p2", "h2"), 0).case_status);
-    db.reset();
-    std::system(("rm -rf " + dir).c_str());
   }
 }
 
 TEST_CASE("readers on a file are not blocked by an open transaction and never see it uncommitted",
           "[storage][concurrency]") {
-  const std::string dir = TempDir();
-  auto db = OpenSqliteStorage(dir + "/r.db");
+  TempDb db;
   std::atomic<int> step{0};
   std::atomic<bool> seen_inside{false}, seen_outside{true};
   std::thread reader([&] {
@@ -372,14 +382,11 @@ TEST_CASE("readers on a file are not blocked by an open transaction and never se
   std::thread after([&] { seen_outside = db->FindAccountByPhone("h-new").has_value(); });
   after.join();
   CHECK(seen_outside);
-  db.reset();
-  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("parallel readers and one writer on a file: every read consistent, nothing lost",
           "[storage][concurrency]") {
-  const std::string dir = TempDir();
-  auto db = OpenSqliteStorage(dir + "/p.db");
+  TempDb db;
   PersonRow p = Person("p1", "h1");
   db->CreatePerson(p);
   std::atomic<bool> done{false};
@@ -410,6 +417,4 @@ TEST_CASE("parallel readers and one writer on a file: every read consistent, not
   CHECK(reads > 0);
   CHECK(db->History(p, 0).declarations.size() == 200);
   CHECK(db->IntegrityCheck() == "ok");
-  db.reset();
-  std::system(("rm -rf " + dir).c_str());
 }
