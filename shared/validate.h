@@ -3,7 +3,9 @@
 // and en. Pure: "today" comes in as a value. Never throws.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shared/dates.h"
