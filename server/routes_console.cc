@@ -138,8 +138,8 @@ Response ImportRiskAreas(App& app, const Request& req) {
   }
   Recolour rc;
   if (!updates.empty()) {
-    const auto before = ScoreEveryone(app);
-    std::map<std::string, std::string> areas = app.db->RiskAreas();
+    const std::map<std::string, std::string> old_areas = app.db->RiskAreas();
+    std::map<std::string, std::string> areas = old_areas;
     for (const auto& [region, level] : updates) {
       if (level == "low") {
         areas.erase(region);
@@ -147,17 +147,18 @@ Response ImportRiskAreas(App& app, const Request& req) {
         areas[region] = level;
       }
     }
-    app.db->ReplaceRiskAreas(areas, app.Now());
-    app.authority.Invalidate();
-    const auto after = ScoreEveryone(app);
-    ApplyColours(app, before, after);
-    rc = Compare(before, after);
+    // Only those living in or having travelled to a region whose level changed.
+    rc = RecolourAfter(app, PersonsAffectedByRiskChange(app, old_areas, areas), [&] {
+      app.db->ReplaceRiskAreas(areas, app.Now());
+      app.authority.Invalidate();
+    });
   }
   app.Audit(req.caller, "risk_areas.import", "",
             {{"accepted", accepted}, {"errors", errors.size()}, {"recolored", rc.changed}});
   return JsonResponse(Status::kOk, {{"accepted", accepted},
                                     {"errors", errors},
                                     {"recolored", rc.changed},
+                                    {"rescored", rc.total},
                                     {"transitions", ToJson(rc)["transitions"]}});
 }
 
@@ -216,19 +217,20 @@ Response ImportCaseStatus(App& app, const Request& req) {
   }
   Recolour rc;
   if (!rows.empty()) {
-    const auto before = ScoreEveryone(app);
-    app.db->Transaction([&] {
-      for (const CaseRow& c : rows) app.db->PutCaseStatus(c);
+    std::vector<std::string> ids;
+    for (const CaseRow& c : rows) ids.push_back(c.id_hmac);
+    rc = RecolourAfter(app, PersonsWithIdHmacs(app, ids), [&] {
+      app.db->Transaction([&] {
+        for (const CaseRow& c : rows) app.db->PutCaseStatus(c);
+      });
     });
-    const auto after = ScoreEveryone(app);
-    ApplyColours(app, before, after);
-    rc = Compare(before, after);
   }
   app.Audit(req.caller, "case_status.import", "",
             {{"accepted", rows.size()}, {"errors", errors.size()}, {"recolored", rc.changed}});
   return JsonResponse(Status::kOk, {{"accepted", rows.size()},
                                     {"errors", errors},
                                     {"recolored", rc.changed},
+                                    {"rescored", rc.total},
                                     {"transitions", ToJson(rc)["transitions"]}});
 }
 
@@ -357,9 +359,7 @@ Response UploadRuleSet(App& app, const Request& req) {
   r.uploaded_at = app.Now();
   r.uploaded_by = req.caller.username;
   // Dry run: everyone scored now with the rules in force and with the new ones.
-  const auto before = ScoreEveryone(app);
-  const auto after = ScoreEveryone(app, &doc);
-  Recolour rc = Compare(before, after);
+  Recolour rc = DryRunRules(app, doc);
   app.db->AddRuleSet(r);
   app.Audit(req.caller, "ruleset.upload", r.id,
             {{"id", r.rule_set_id}, {"version", r.version}, {"would_change", rc.changed}});
@@ -376,7 +376,7 @@ Response DryRun(App& app, const Request& req) {
   const Json doc = body->contains("rule_set") ? (*body)["rule_set"] : Json();
   Json errors = ShapeErrors(doc);
   if (!errors.empty()) return JsonResponse(Status::kUnprocessable, {{"errors", errors}});
-  Recolour rc = Compare(ScoreEveryone(app), ScoreEveryone(app, &doc));
+  Recolour rc = DryRunRules(app, doc);
   app.Audit(req.caller, "ruleset.dry_run", "", {{"would_change", rc.changed}});
   return JsonResponse(Status::kOk, {{"dry_run", ToJson(rc)}});
 }
@@ -389,23 +389,22 @@ Response ActivateRuleSet(App& app, const Request& req) {
     return ErrorResponse(Status::kConflict, "unusable",
                          "This rule set does not pass the shape check.");
   }
-  const auto before = ScoreEveryone(app);
-  if (r->source == "preset" && !app.db->GetRuleSet(r->id)) {
-    r->uploaded_at = app.Now();
-    r->uploaded_by = req.caller.username;
-    app.db->AddRuleSet(*r);
-  }
-  app.db->SetActiveRuleSet(r->id);
-  LoadStoredRules(app);
-  const auto after = ScoreEveryone(app);
-  ApplyColours(app, before, after);
-  Recolour rc = Compare(before, after);
+  Recolour rc = ActivateAndRecolour(app, [&] {
+    if (r->source == "preset" && !app.db->GetRuleSet(r->id)) {
+      r->uploaded_at = app.Now();
+      r->uploaded_by = req.caller.username;
+      app.db->AddRuleSet(*r);
+    }
+    app.db->SetActiveRuleSet(r->id);
+    LoadStoredRules(app);
+  });
   app.Audit(req.caller, "ruleset.activate", r->id,
             {{"id", r->rule_set_id}, {"version", r->version}, {"recolored", rc.changed}});
   return JsonResponse(Status::kOk, {{"ruleset_id", r->id},
                                     {"active", true},
                                     {"rules_version", r->rule_set_id + "@" + r->version},
                                     {"recolored", rc.changed},
+                                    {"rescored", rc.total},
                                     {"transitions", ToJson(rc)["transitions"]}});
 }
 

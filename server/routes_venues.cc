@@ -263,29 +263,30 @@ Response MarkCloseContacts(App& app, const Request& req) {
   if (!Window(app, StrField(*body, "from"), StrField(*body, "to"), &from, &to, &err)) return err;
   std::set<std::string> persons;
   for (const VisitRow& r : app.db->VisitsBetween(v->id, from, to)) persons.insert(r.person_id);
-  const auto before = ScoreEveryone(app);
+  std::vector<PersonRow> visitors;
+  for (const std::string& pid : persons) {
+    if (auto p = app.db->GetPerson(pid)) visitors.push_back(std::move(*p));
+  }
   int marked = 0;
   int kept = 0;
   const std::string since = FormatDate(LocalDate(Instant{from, app.opts.tz_offset_minutes}));
-  app.db->Transaction([&] {
-    for (const std::string& pid : persons) {
-      auto p = app.db->GetPerson(pid);
-      if (!p) continue;
-      auto cs = app.db->GetCaseStatus(p->id_hmac);
-      if (cs &&
-          (cs->status == "confirmed" || cs->status == "suspected" || cs->status == "asymptomatic" ||
-           cs->status == "falsified" || cs->status == "close_contact")) {
-        ++kept;
-        continue;
+  // Only the visitors' case status changes: nobody else is rescored.
+  Recolour rc = RecolourAfter(app, visitors, [&] {
+    app.db->Transaction([&] {
+      for (const PersonRow& p : visitors) {
+        auto cs = app.db->GetCaseStatus(p.id_hmac);
+        if (cs && (cs->status == "confirmed" || cs->status == "suspected" ||
+                   cs->status == "asymptomatic" || cs->status == "falsified" ||
+                   cs->status == "close_contact")) {
+          ++kept;
+          continue;
+        }
+        app.db->PutCaseStatus(
+            CaseRow{p.id_hmac, "close_contact", since, app.Now(), req.caller.username});
+        ++marked;
       }
-      app.db->PutCaseStatus(
-          CaseRow{p->id_hmac, "close_contact", since, app.Now(), req.caller.username});
-      ++marked;
-    }
+    });
   });
-  const auto after = ScoreEveryone(app);
-  ApplyColours(app, before, after);
-  Recolour rc = Compare(before, after);
   app.Audit(req.caller, "venue.close_contacts", v->id,
             {{"from", app.Iso(from)},
              {"to", app.Iso(to)},
@@ -296,6 +297,7 @@ Response MarkCloseContacts(App& app, const Request& req) {
                                     {"marked", marked},
                                     {"already_listed", kept},
                                     {"recolored", rc.changed},
+                                    {"rescored", rc.total},
                                     {"transitions", ToJson(rc)["transitions"]}});
 }
 

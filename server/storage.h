@@ -332,6 +332,11 @@ class Storage {
   virtual void SetActiveRuleSet(const std::string& id) = 0;
   // Persons in id order after `after_id` ("" = from the start), for bulk rescoring.
   virtual std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) = 0;
+  // The persons a change of risk level at any of `codes` (region codes or
+  // countries) can recolour, in id order: living at a code or below a listed
+  // city / province, or whose latest declaration names such a place (travel_14d
+  // region or country, or its own region). Never fewer; a few more are harmless.
+  virtual std::vector<PersonRow> PersonsNamingRegions(const std::vector<std::string>& codes) = 0;
   // Statistics: the colour a person's code had on a day (last one wins).
   virtual void RecordColorDay(const std::string& day, const std::string& person_id,
                               const std::string& region, const std::string& color) = 0;

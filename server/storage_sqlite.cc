@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "shared/json.h"
+
 namespace ankang::server {
 
 const std::vector<std::string>& Migrations() {
@@ -785,6 +787,32 @@ class SqliteStorage : public Storage {
   }
   std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
     return Select<PersonRow>("id > ? ORDER BY id LIMIT ?", after_id, limit);
+  }
+  std::vector<PersonRow> PersonsNamingRegions(const std::vector<std::string>& codes) override {
+    if (codes.empty()) return {};
+    // RiskOf() (shared/facts.cc) reads a code's own level, its city's
+    // (first 4 digits + "00") and its province's (first 2 + "0000"): a place is
+    // affected when one of those three is a changed code.
+    return Select<PersonRow>(
+        "id IN (WITH keys(k) AS (SELECT value FROM json_each(?1)), "
+        "latest(person_id, body) AS (SELECT d.person_id, "
+        "  CASE WHEN json_valid(d.body) THEN d.body ELSE '{}' END FROM declarations d "
+        "  WHERE d.declared_at = (SELECT MAX(x.declared_at) FROM declarations x "
+        "                         WHERE x.person_id = d.person_id)), "
+        "named(person_id, code) AS ("
+        "  SELECT id, region FROM persons "
+        "  UNION ALL SELECT person_id, json_extract(body, '$.region') FROM latest "
+        "  UNION ALL SELECT l.person_id, CASE WHEN t.type = 'object' "
+        "    THEN json_extract(t.value, '$.region') END FROM latest l, "
+        "    json_each(l.body, '$.travel_14d') t "
+        "  UNION ALL SELECT l.person_id, CASE WHEN t.type = 'object' "
+        "    THEN json_extract(t.value, '$.country') END FROM latest l, "
+        "    json_each(l.body, '$.travel_14d') t) "
+        "SELECT person_id FROM named WHERE typeof(code) = 'text' AND ("
+        "  code IN (SELECT k FROM keys) OR substr(code, 1, 4) || '00' IN (SELECT k FROM keys) "
+        "  OR substr(code, 1, 2) || '0000' IN (SELECT k FROM keys))) "
+        "ORDER BY id",
+        Json(codes).dump());
   }
   std::vector<GuardianRow> GuardianshipsOfAccount(const std::string& account_id) override {
     return Select<GuardianRow>("account_id = ? ORDER BY created_at, person_id", account_id);
