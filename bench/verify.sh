@@ -113,6 +113,6 @@ $BASE_ROW
 
 ankang-server's verify reaches $RATIO % of the bare handler's rate${BASE:+ (the base build: $RATIO_C %)}.
 
-Command: \`${BASE:+BASE=$BASE }bench/verify.sh $BUILD\` (wrk -t$THREADS -c$CONNS -d$DURATION -s bench/verify.lua).
+Command: \`ROUNDS=$ROUNDS ${BASE:+BASE=$BASE }bench/verify.sh $BUILD\` (wrk -t$THREADS -c$CONNS -d$DURATION -s bench/verify.lua).
 MD
 cat "$OUT"
