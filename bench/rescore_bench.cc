@@ -13,35 +13,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include "server/app.h"
-#include "server/crypto.h"
-#include "server/http_server.h"
+#include "bench/bench_app.h"
 #include "server/service.h"
-#include "server/storage_sqlite.h"
 #include "shared/regions.h"
 #include "shared/validate.h"
 
 using namespace ankang;
 using namespace ankang::server;
+using namespace ankang::server::bench;
 
 namespace {
-
-Json Call(App& app, const std::string& method, const std::string& path, const Json& body,
-          const std::string& token, int* status) {
-  Request r;
-  r.method = method;
-  r.path = path;
-  r.ip = "127.0.0.1";
-  r.body = body.dump();
-  if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
-  Response resp = Dispatch(app, r);
-  *status = HttpCode(resp.status);
-  return Json::parse(resp.body, nullptr, false);
-}
 
 std::vector<std::string> Counties(const std::vector<std::string>& provinces) {
   std::vector<std::string> out;
@@ -67,17 +51,8 @@ std::string IdNumber(int i) {
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 20000;
   const int areas = argc > 2 ? std::atoi(argv[2]) : 50;
-  InitCrypto();
-  char tmpl[] = "/tmp/ankang-rescore-bench-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  Options o;
-  o.dev = true;
-  o.quiet = true;
-  o.data = dir;
-  KeyFiles keys;
-  keys.data = DataKeys::Random();
-  keys.signing = SigningKeys::Generate(SystemClock().Now());
-  auto app = MakeApp(o, OpenSqliteStorage(dir + "/ankang.db"), std::move(keys));
+  BenchApp app;
+  const Options& o = app->opts;
 
   const std::vector<std::string> shandong = Counties({"370000"});
   const std::vector<std::string> all = Counties({"370000", "320000", "330000"});
@@ -137,20 +112,19 @@ int main(int argc, char** argv) {
   std::printf("%d persons in %zu counties (%zu in Shandong), stored in %.1f s\n", n, all.size(),
               shandong.size(), fill_s);
 
-  int status = 0;
-  const std::string admin =
-      Call(*app, "POST", "/api/v1/auth/staff",
-           Json{{"username", "admin"}, {"password", o.dev_password}}, "", &status)
-          .value("token", "");
+  const std::string admin = Call(*app, "POST", "/api/v1/auth/staff",
+                                 Json{{"username", "admin"}, {"password", o.dev_password}}.dump())
+                                .json.value("token", "");
   auto run = [&](const char* what, const std::string& path, const Json& body, const char* scored,
                  const char* recoloured) {
     const auto t0 = std::chrono::steady_clock::now();
-    Json a = Call(*app, "POST", path, body, admin, &status);
+    Answer answer = Call(*app, "POST", path, body.dump(), admin);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (status != 200 && status != 201) {
-      std::fprintf(stderr, "%s: %d %s\n", what, status, a.dump().c_str());
+    if (answer.status != 200 && answer.status != 201) {
+      std::fprintf(stderr, "%s: %d %s\n", what, answer.status, answer.json.dump().c_str());
       std::exit(1);
     }
+    const Json& a = answer.json;
     const Json* part = &a;
     if (a.contains("dry_run")) part = &a["dry_run"];
     auto field = [&](const char* k) {
@@ -174,7 +148,5 @@ int main(int argc, char** argv) {
       Json{{"rule_set", Json::parse(PresetText("hangzhou"))}}, "total", "changed");
   run("rule-set activation (hangzhou preset)", "/api/v1/admin/rulesets/preset:hangzhou/activate",
       Json::object(), "rescored", "recolored");
-  app.reset();
-  std::filesystem::remove_all(dir);
   return 0;
 }

@@ -4,7 +4,7 @@
 // one resident declares and reads a code, a verifier logs in, then N verifies
 // run on T threads. Under valgrind --tool=callgrind only the verify loop is
 // counted (instrumentation is switched on around it), so
-//   valgrind --tool=callgrind --collect-atstart=no build/bench/verify-inprocess 200 1
+//   valgrind --tool=callgrind --instr-atstart=no build/bench/verify-inprocess 200 1
 // gives instructions per verify = total Ir / 200, repeatably.
 //
 // Usage: verify-inprocess [N=2000] [THREADS=1]
@@ -14,36 +14,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "server/app.h"
-#include "server/crypto.h"
-#include "server/http_server.h"
-#include "server/storage_sqlite.h"
+#include "bench/bench_app.h"
 
 using namespace ankang::server;
+using namespace ankang::server::bench;
 
 namespace {
-
-struct Answer {
-  int status = 0;
-  ankang::Json json;
-};
-
-Answer Call(App& app, const std::string& method, const std::string& path, const std::string& body,
-            const std::string& token = "") {
-  Request r;
-  r.method = method;
-  r.path = path;
-  r.ip = "127.0.0.1";
-  r.body = body;
-  if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
-  Response resp = Dispatch(app, r);
-  return Answer{HttpCode(resp.status), ankang::Json::parse(resp.body, nullptr, false)};
-}
 
 double CpuSeconds() {
   timespec ts;
@@ -56,17 +36,7 @@ double CpuSeconds() {
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int threads = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
-  InitCrypto();
-  char tmpl[] = "/tmp/ankang-verify-bench-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  Options o;
-  o.dev = true;
-  o.quiet = true;
-  o.data = dir;
-  KeyFiles keys;
-  keys.data = DataKeys::Random();
-  keys.signing = SigningKeys::Generate(SystemClock().Now());
-  auto app = MakeApp(o, OpenSqliteStorage(dir + "/ankang.db"), std::move(keys));
+  BenchApp app;
 
   const std::string phone = "13912345678";
   Answer otp = Call(*app, "POST", "/api/v1/auth/otp", "{\"phone\":\"" + phone + "\"}");
@@ -123,7 +93,5 @@ int main(int argc, char** argv) {
   std::printf(
       "verifies %d threads %d failures %d wall %.3f s (%.1f us each, %.0f/s) cpu %.1f us each\n", n,
       threads, failures, wall, 1e6 * wall / n, n / wall, 1e6 * cpu / n);
-  app.reset();
-  std::filesystem::remove_all(dir);
   return failures == 0 ? 0 : 1;
 }
