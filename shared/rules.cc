@@ -311,7 +311,11 @@ Json EvalTimeCompare(const std::string& op, const Json& args, const Json& data, 
 Date LocalDateOf(const TimeValue& t) { return t.is_date ? t.date : LocalDate(t.instant); }
 
 Json EvalOp(const std::string& op, const Json& raw_args, const Json& data, int depth) {
-  Json args = Args(raw_args);
+  // A lone argument may stand without its array; only then is one built, so
+  // the usual case reads the rule's own argument list without copying it.
+  Json wrapped;
+  if (!raw_args.is_array()) wrapped = Args(raw_args);
+  const Json& args = raw_args.is_array() ? raw_args : wrapped;
   if (op == "var") return EvalVar(args, data, depth);
   if (op == "if" || op == "?:") {
     size_t i = 0;
