@@ -9,8 +9,6 @@
 namespace ankang::server {
 namespace {
 
-constexpr int64_t kAuthorityCacheSeconds = 2;
-
 std::string Join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v) {
@@ -59,7 +57,7 @@ void AuthorityCache::Refresh(Storage& db, int64_t now) {
   int64_t generation;
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < kAuthorityCacheSeconds) return;
+    if (loaded_at_ >= 0 && now >= loaded_at_ && now - loaded_at_ < max_age_) return;
     generation = generation_;
   }
   auto risk = std::make_shared<const AuthorityCache::Areas>(db.RiskAreas());
@@ -170,6 +168,7 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   auto app = std::make_unique<App>();
   app->opts = opts;
   app->db = std::move(db);
+  if (!opts.db.empty()) app->authority.SetMaxAgeSeconds(0);  // other processes write too
   if (opts.dev) {
     auto dc = std::make_unique<DevClock>();
     app->dev_clock = dc.get();

@@ -22,7 +22,8 @@ namespace ankang::server {
 
 // Risk areas and review regions change rarely and are read on every code;
 // cached here and refreshed when written through this process (and every few
-// seconds, for other processes sharing a database).
+// seconds otherwise). With a database shared by several processes (--db) the
+// maximum age is 0: every read sees another process's change at once.
 class AuthorityCache {
  public:
   using Areas = std::map<std::string, std::string>;
@@ -31,9 +32,11 @@ class AuthorityCache {
   std::shared_ptr<const Areas> RiskSnapshot(Storage& db, int64_t now);
   std::vector<std::string> ReviewRegions(Storage& db, int64_t now);
   void Invalidate();
+  void SetMaxAgeSeconds(int64_t s) { max_age_ = s; }  // before serving
 
  private:
   std::mutex mu_;
+  int64_t max_age_ = 2;
   int64_t loaded_at_ = -1;
   int64_t generation_ = 0;  // bumped by Invalidate()
   std::shared_ptr<const Areas> risk_;

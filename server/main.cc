@@ -10,6 +10,7 @@
 #include "server/crypto.h"
 #include "server/http_server.h"
 #include "server/options.h"
+#include "server/storage_pg.h"
 #include "server/storage_sqlite.h"
 
 using namespace ankang::server;
@@ -17,6 +18,7 @@ using namespace ankang::server;
 namespace {
 
 std::unique_ptr<Storage> OpenStorage(const Options& o) {
+  if (!o.db.empty()) return OpenPostgresStorage(o.db);  // SPEC §8: shared by several processes
   ::mkdir(o.data.c_str(), 0700);
   return OpenSqliteStorage(o.data + "/ankang.db");
 }
@@ -92,12 +94,6 @@ int main(int argc, char** argv) {
   if (o.command == "help") {
     std::fputs(HelpText().c_str(), stdout);
     return 0;
-  }
-  if (!o.db.empty()) {
-    std::fprintf(stderr,
-                 "ankang-server: --db (PostgreSQL) is not available in this build; "
-                 "use --data for SQLite\n");
-    return 2;
   }
   try {
     InitCrypto();

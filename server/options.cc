@@ -68,7 +68,7 @@ Flags:
   --host H                 listen address (default 127.0.0.1)
   --port P                 listen port (default 8080)
   --data DIR               SQLite file and keys (default ./var)
-  --db URL                 postgresql:// connection string instead of SQLite (not in this build)
+  --db URL                 postgresql:// connection string instead of SQLite
   --web DIR                web files (default web/dist, or web when web/dist is missing)
   --dev                    local trial: staff accounts admin/verifier/issuer/venue, one-time
                            codes in the OTP answer, POST /api/v1/dev/clock. Never in production.

@@ -12,7 +12,7 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string data = "./var";  // SQLite file and keys
-  std::string db;              // postgresql:// URL (not in this build)
+  std::string db;              // postgresql:// URL (PostgreSQL instead of SQLite)
   std::string web;             // Default: web/dist, else web
   bool dev = false;
   std::string dev_password = "ankang-dev";

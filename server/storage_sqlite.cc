@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "server/storage_pg.h"
 #include "shared/json.h"
 
 namespace ankang::server {
@@ -301,6 +302,12 @@ class Stmt {
 // pool), so SQLite's own per-connection mutex is off (NOMUTEX).
 class Conn {
  public:
+  using Statement = Stmt;
+  static constexpr bool kPostgres = false;
+  static constexpr const char* kBeginWrite = "BEGIN IMMEDIATE";
+  static constexpr const char* kBeginRead = "BEGIN";
+  static constexpr const char* kIntegrityCheck = "PRAGMA integrity_check";
+
   Conn(const std::string& path, bool reader) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (reader ? 0 : SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -326,6 +333,8 @@ class Conn {
   Conn& operator=(const Conn&) = delete;
 
   sqlite3* db() const { return db_; }
+  int Changes() const { return sqlite3_changes(db_); }
+  void Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
   Stmt Prep(const std::string& sql) {
     auto it = cache_.find(sql);
@@ -575,8 +584,8 @@ struct Sql {
   }
 };
 
-template <typename Row>
-Row ReadRow(Stmt& s) {
+template <typename Row, typename S>
+Row ReadRow(S& s) {
   Row r;
   std::apply(
       [&s](auto&... field) {
@@ -592,13 +601,19 @@ Row ReadRow(Stmt& s) {
 // from a pool (WAL readers never block the writer nor each other). A thread
 // inside Transaction() reads through the writer so it sees its own
 // uncommitted rows. ":memory:" is private to one connection: everything goes
-// through the writer there.
-class SqliteStorage : public Storage {
+// through the writer there. The same class runs PostgreSQL with PgConn
+// (storage_pg.h): there the "writer" is this process's one writing
+// connection, and the database serialises the processes.
+template <typename C>
+class SqlStorage : public Storage {
+  using Conn = C;
+  using Stmt = typename C::Statement;
+
   // A connection to read with: the writer for this thread's transaction and
   // for ":memory:", otherwise one leased from the pool for the scope.
   class Reader {
    public:
-    explicit Reader(SqliteStorage& s) : s_(s) {
+    explicit Reader(SqlStorage& s) : s_(s) {
       if (s.memory_ || s.owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
         lock_ = std::unique_lock<std::recursive_mutex>(s.wmu_);
         conn_ = &s.writer_;
@@ -618,7 +633,7 @@ class SqliteStorage : public Storage {
     template <typename F>
     auto Snapshot(F&& fn) -> decltype(fn(*this)) {
       if (!leased_) return fn(*this);  // the writer: already one transaction or serialised
-      conn_->Prep("BEGIN").Run();
+      conn_->Prep(Conn::kBeginRead).Run();
       try {
         auto out = fn(*this);
         conn_->Prep("COMMIT").Run();
@@ -630,7 +645,7 @@ class SqliteStorage : public Storage {
     }
 
    private:
-    SqliteStorage& s_;
+    SqlStorage& s_;
     std::unique_lock<std::recursive_mutex> lock_;
     std::unique_ptr<Conn> leased_;
     Conn* conn_ = nullptr;
@@ -654,11 +669,11 @@ class SqliteStorage : public Storage {
   }
 
  public:
-  explicit SqliteStorage(const std::string& path)
+  explicit SqlStorage(const std::string& path)
       : path_(path), memory_(path == ":memory:"), writer_(path, false) {
     Migrate();
   }
-  ~SqliteStorage() override {
+  ~SqlStorage() override {
     pool_.clear();  // readers first; the last connection to close checkpoints
   }
 
@@ -675,7 +690,7 @@ class SqliteStorage : public Storage {
       --depth_;
       return;
     }
-    writer_.Prep("BEGIN IMMEDIATE").Run();
+    writer_.Prep(Conn::kBeginWrite).Run();
     depth_ = 1;
     owner_.store(std::this_thread::get_id());
     try {
@@ -686,7 +701,7 @@ class SqliteStorage : public Storage {
     } catch (...) {
       depth_ = 0;
       owner_.store(std::thread::id());
-      sqlite3_exec(writer_.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+      writer_.Rollback();
       throw;
     }
   }
@@ -699,7 +714,7 @@ class SqliteStorage : public Storage {
 
   std::string IntegrityCheck() override {
     Reader l(*this);
-    auto s = l.Prep("PRAGMA integrity_check");
+    auto s = l.Prep(Conn::kIntegrityCheck);
     return s.Step() ? s.Text(0) : "no answer";
   }
 
@@ -790,6 +805,9 @@ class SqliteStorage : public Storage {
   }
   std::vector<PersonRow> PersonsNamingRegions(const std::vector<std::string>& codes) override {
     if (codes.empty()) return {};
+    if constexpr (Conn::kPostgres) {
+      return Select<PersonRow>(kPgPersonsNamingRegions, Json(codes).dump());
+    }
     // RiskOf() (shared/facts.cc) reads a code's own level, its city's
     // (first 4 digits + "00") and its province's (first 2 + "0000"): a place is
     // affected when one of those three is a changed code.
@@ -1135,7 +1153,7 @@ class SqliteStorage : public Storage {
     try {
       Insert(r);
       return true;
-    } catch (const Stmt::ConstraintError&) {
+    } catch (const typename Stmt::ConstraintError&) {
       return false;
     }
   }
@@ -1170,7 +1188,7 @@ class SqliteStorage : public Storage {
       s.Bind(args...);
       s.Run();
     }
-    return sqlite3_changes(writer_.db());
+    return writer_.Changes();
   }
   template <typename... Args>
   int64_t Count(const std::string& sql, const Args&... args) {
@@ -1211,7 +1229,11 @@ class SqliteStorage : public Storage {
 }  // namespace
 
 std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path) {
-  return std::make_unique<SqliteStorage>(path);
+  return std::make_unique<SqlStorage<Conn>>(path);
+}
+
+std::unique_ptr<Storage> OpenPostgresStorage(const std::string& conninfo) {
+  return std::make_unique<SqlStorage<PgConn>>(conninfo);
 }
 
 }  // namespace ankang::server

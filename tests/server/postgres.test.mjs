@@ -1,0 +1,152 @@
+// --db postgresql://... (SPEC §8): a throwaway PostgreSQL 15 cluster (unix
+// socket in a temp dir), TWO ankang-server processes sharing it (and the same
+// --data folder for the keys). Declared through one, read and verified through
+// the other; an admin risk-area change through one recolours at once on the
+// other; a 422 changes nothing; a second check-in the same day is a 409 across
+// processes. Skips only when the PostgreSQL binaries are absent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, chownSync, rmSync } from 'node:fs';
+import { startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort } from './lib.mjs';
+
+const pgBin = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin']
+  .find((d) => existsSync(`${d}/initdb`) && existsSync(`${d}/pg_ctl`));
+const skip = pgBin ? false : 'PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql';
+
+const asRoot = process.getuid && process.getuid() === 0;
+// initdb refuses to run as root: run the cluster as the postgres user then.
+function pg(args) {
+  if (asRoot) {
+    return execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', args.map((a) => `'${a}'`).join(' ')]).toString();
+  }
+  return execFileSync('/bin/sh', ['-c', args.map((a) => `'${a}'`).join(' ')]).toString();
+}
+
+let dir; let pgPort; let url; let a; let b; let keys;
+function psql(sql) {
+  return execFileSync(`${pgBin}/psql`, [url, '-At', '-c', sql]).toString().trim();
+}
+
+before(async () => {
+  if (skip) return;
+  dir = tempDir('ankang-pg-');
+  if (asRoot) execFileSync('chown', ['postgres', dir]);
+  pgPort = await freePort();
+  pg([`${pgBin}/initdb`, '-D', `${dir}/data`, '-U', 'ankang', '--auth=trust', '--no-locale', '-E', 'UTF8']);
+  pg([`${pgBin}/pg_ctl`, '-D', `${dir}/data`, '-l', `${dir}/pg.log`, '-w', '-o',
+    `-p ${pgPort} -k ${dir} -c listen_addresses=`, 'start']);
+  url = `postgresql:///postgres?host=${encodeURIComponent(dir)}&port=${pgPort}&user=ankang`;
+  keys = tempDir('ankang-pg-keys-');
+  // The first process migrates; the second finds the schema in place.
+  a = await startServer({ data: keys, args: ['--db', url] });
+  b = await startServer({ data: keys, args: ['--db', url] });
+});
+
+after(async () => {
+  if (skip) return;
+  for (const s of [a, b]) if (s) await s.stop();
+  try { pg([`${pgBin}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']); } catch { /* already down */ }
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(keys, { recursive: true, force: true });
+});
+
+test('both processes run on PostgreSQL with the schema migrated once', { skip }, async () => {
+  for (const s of [a, b]) {
+    const h = await call(s.base, 'GET', '/healthz');
+    assert.equal(h.status, 200, s.log());
+    assert.equal(h.json.schema_version, 4);
+  }
+  assert.equal(psql('SELECT string_agg(version::text, \',\' ORDER BY version) FROM schema_version'), '1,2,3,4');
+  assert.ok(!existsSync(`${keys}/ankang.db`), 'no SQLite file is created with --db');
+  assert.equal(psql("SELECT setting FROM pg_settings WHERE name = 'synchronous_commit'"), 'on');
+});
+
+test('declare through one process, read the code and verify through the other', { skip }, async () => {
+  const phone = `137${String(Date.now() % 1e8).padStart(8, '0')}`;
+  const tokA = await loginResident(a.base, phone);
+  const d = await call(a.base, 'POST', '/api/v1/declarations', { body: declaration({ region: '110105' }), token: tokA });
+  assert.equal(d.status, 201, d.text);
+  assert.equal(d.json.code.color, 'green');
+  assert.equal(psql(`SELECT COUNT(*) FROM declarations WHERE person_id = '${d.json.person_id}'`), '1');
+  // The session made on A lives in PostgreSQL: B accepts it.
+  const code = await call(b.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tokA });
+  assert.equal(code.status, 200, code.text);
+  assert.equal(code.json.color, 'green');
+  // The one-minute limit on one-time codes holds across processes too.
+  assert.equal((await call(b.base, 'POST', '/api/v1/auth/otp', { body: { phone } })).status, 429);
+  const ver = await loginStaff(b.base, 'verifier');
+  const v = await call(b.base, 'POST', '/api/v1/verify', { body: { qr: d.json.code.qr }, token: ver });
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.status, 'current', v.text);
+  assert.equal(v.json.valid, true);
+  assert.equal(v.json.color, 'green');
+});
+
+test('an admin risk-area change through one recolours at once on the other', { skip }, async () => {
+  const tok = await loginResident(a.base);
+  const d = await call(a.base, 'POST', '/api/v1/declarations',
+    { body: declaration({ region: '370102', id: residentId(7, '370102', '19810101') }), token: tok });
+  assert.equal(d.status, 201, d.text);
+  assert.equal(d.json.code.color, 'green');
+  const codeOnB = async () => (await call(b.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok })).json.color;
+  assert.equal(await codeOnB(), 'green');  // B has read (and would have cached) the risk list now
+  const admin = await loginStaff(a.base, 'admin');
+  const put = (areas) => call(a.base, 'PUT', '/api/v1/admin/risk-areas', { body: { areas }, token: admin });
+  assert.equal((await put([{ region: '370100', level: 'high' }])).status, 200);
+  assert.equal(await codeOnB(), 'red', 'B sees A\'s change on the very next read');
+  assert.deepEqual((await call(b.base, 'GET', '/api/v1/risk-areas')).json, [{ region: '370100', level: 'high' }]);
+  const ver = await loginStaff(b.base, 'verifier');
+  const v = await call(b.base, 'POST', '/api/v1/verify', { body: { qr: d.json.code.qr }, token: ver });
+  assert.equal(v.json.status, 'changed', v.text);
+  assert.equal(v.json.color, 'red');
+  assert.equal((await put([])).status, 200);
+  assert.equal(await codeOnB(), 'green');
+});
+
+test('a 422 changes nothing in the shared database', { skip }, async () => {
+  const count = () => psql('SELECT (SELECT COUNT(*) FROM declarations) || \'/\' || (SELECT COUNT(*) FROM persons)');
+  const beforeCounts = count();
+  const tok = await loginResident(b.base);
+  const bad = declaration({ temperature: 47 });
+  bad.person.id_number = '110105199001010000';  // wrong check character too
+  const r = await call(b.base, 'POST', '/api/v1/declarations', { body: bad, token: tok });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(count(), beforeCounts);
+  const admin = await loginStaff(b.base, 'admin');
+  const areasBefore = psql('SELECT COUNT(*) FROM risk_areas');
+  const p = await call(b.base, 'PUT', '/api/v1/admin/risk-areas',
+    { body: { areas: [{ region: '110105', level: 'high' }, { region: '999999', level: 'extreme' }] }, token: admin });
+  assert.equal(p.status, 422, p.text);
+  assert.equal(psql('SELECT COUNT(*) FROM risk_areas'), areasBefore);
+});
+
+test('a check-in twice the same day is a 409 across processes', { skip }, async () => {
+  const phone = `138${String((Date.now() + 7) % 1e8).padStart(8, '0')}`;
+  const tokA = await loginResident(a.base, phone);
+  const d = await call(a.base, 'POST', '/api/v1/declarations', { body: declaration(), token: tokA });
+  assert.equal(d.status, 201, d.text);
+  const pid = d.json.person_id;
+  const first = await call(a.base, 'POST', `/api/v1/persons/${pid}/checkins`, { body: { temperature: 36.5, symptoms: [] }, token: tokA });
+  assert.equal(first.status, 201, first.text);
+  const again = await call(b.base, 'POST', `/api/v1/persons/${pid}/checkins`, { body: { temperature: 36.6, symptoms: [] }, token: tokA });
+  assert.equal(again.status, 409, again.text);
+  assert.equal(psql(`SELECT COUNT(*) FROM checkins WHERE person_id = '${pid}'`), '1');
+  // Both at once through the two processes: exactly one wins.
+  const tok2 = await loginResident(b.base);
+  const d2 = await call(b.base, 'POST', '/api/v1/declarations', { body: declaration(), token: tok2 });
+  const body = { temperature: 36.5, symptoms: [] };
+  const both = await Promise.all([a, b].map((s) => call(s.base, 'POST', `/api/v1/persons/${d2.json.person_id}/checkins`, { body, token: tok2 })));
+  assert.deepEqual(both.map((r) => r.status).sort(), [201, 409]);
+});
+
+test('a 201 survives kill -9 of the process that answered it', { skip }, async () => {
+  const tok = await loginResident(b.base);
+  const d = await call(b.base, 'POST', '/api/v1/declarations', { body: declaration(), token: tok });
+  assert.equal(d.status, 201, d.text);
+  await b.kill9();
+  const code = await call(a.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok });
+  assert.equal(code.status, 200, code.text);
+  b = await startServer({ data: keys, args: ['--db', url] });
+  assert.equal((await call(b.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok })).status, 200);
+});
