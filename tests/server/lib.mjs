@@ -29,9 +29,21 @@ export function tempDir(prefix = 'ankang-http-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+// With ANKANG_TEST_PG=<postgresql://.../postgres?...> (and ANKANG_TEST_PSQL,
+// the psql binary) every server gets a fresh PostgreSQL database through
+// --db instead of SQLite (postgres.test.mjs runs suites this way).
+let pgSeq = 0;
+function freshPgDatabase() {
+  const admin = process.env.ANKANG_TEST_PG;
+  const name = `t_${process.pid}_${++pgSeq}`;
+  execFileSync(process.env.ANKANG_TEST_PSQL || 'psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`]);
+  return admin.replace('/postgres?', `/${name}?`);
+}
+
 // Starts the server; resolves once /healthz answers. Returns a handle.
 export async function startServer({ dev = true, args = [], data = tempDir(), port, quiet = true } = {}) {
   if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
+  if (process.env.ANKANG_TEST_PG && !args.includes('--db')) args = [...args, '--db', freshPgDatabase()];
   port = port || (await freePort());
   const argv = ['--host', '127.0.0.1', '--port', String(port), '--data', data, ...(quiet ? ['--quiet'] : []),
     '--otp-per-ip-per-hour', '100000', ...(dev ? ['--dev'] : []), ...args];

@@ -6,9 +6,9 @@
 // processes. Skips only when the PostgreSQL binaries are absent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, chownSync, rmSync } from 'node:fs';
-import { startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort } from './lib.mjs';
+import { root, startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort } from './lib.mjs';
 
 const pgBin = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin']
   .find((d) => existsSync(`${d}/initdb`) && existsSync(`${d}/pg_ctl`));
@@ -149,4 +149,25 @@ test('a 201 survives kill -9 of the process that answered it', { skip }, async (
   assert.equal(code.status, 200, code.text);
   b = await startServer({ data: keys, args: ['--db', url] });
   assert.equal((await call(b.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok })).status, 200);
+});
+
+// Existing HTTP suites, unchanged, each server on a fresh database of this
+// cluster (lib.mjs reads ANKANG_TEST_PG). cli/durability/export read the
+// SQLite file itself and are not in the list.
+const suites = ['http.test.mjs', 'transitions.test.mjs'];
+test(`existing suites on PostgreSQL: ${suites.join(', ')}`, { skip, timeout: 600000 }, () => {
+  const env = { ...process.env, ANKANG_TEST_PG: url, ANKANG_TEST_PSQL: `${pgBin}/psql` };
+  delete env.NODE_TEST_CONTEXT;  // a runner of its own, reporting in text
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...suites.map((f) => `${root}/tests/server/${f}`)], {
+    env,
+    encoding: 'utf8',
+    timeout: 590000,
+  });
+  const tail = (r.stdout || '').split('\n').filter((l) => /^# (tests|pass|fail)|^not ok/.test(l)).join('\n');
+  console.log(tail);
+  assert.equal(r.status, 0, `${tail}\n${(r.stdout || '').slice(-4000)}${r.stderr || ''}`);
+  assert.match(r.stdout, /# fail 0/);
+  assert.doesNotMatch(r.stdout, /# pass 0\b/);
+  assert.ok(Number(psql("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 't\\_%'")) >= suites.length,
+    'the suites really ran on databases of this cluster');
 });
