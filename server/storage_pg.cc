@@ -136,6 +136,14 @@ void PgConn::Exec(const char* sql) {
   PQclear(r);
 }
 
+void PgConn::LockSchema(bool lock) {
+  if (lock) {
+    Exec("SELECT pg_advisory_lock(4242001)");
+  } else {
+    PQclear(PQexec(pg_, "SELECT pg_advisory_unlock(4242001)"));
+  }
+}
+
 void PgConn::Rollback() { PQclear(PQexec(pg_, "ROLLBACK")); }
 
 PGresult* PgConn::Execute(const std::string& sql, const std::vector<std::string>& values,

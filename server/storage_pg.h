@@ -99,6 +99,9 @@ class PgConn {
   void Exec(const char* sql);  // simple protocol: several statements, no parameters
   void Rollback();             // ends a failed transaction, never throws
   int Changes() const { return changes_; }
+  // A session advisory lock held while migrating (several processes start
+  // on one database); unlocking never throws.
+  void LockSchema(bool lock);
 
  private:
   friend class PgStmt;

@@ -334,6 +334,7 @@ class Conn {
 
   sqlite3* db() const { return db_; }
   int Changes() const { return sqlite3_changes(db_); }
+  void LockSchema(bool) {}  // one process migrates: BEGIN IMMEDIATE serialises
   void Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
   Stmt Prep(const std::string& sql) {
@@ -1092,6 +1093,12 @@ class SqlStorage : public Storage {
  private:
   void Migrate() {
     std::lock_guard<std::recursive_mutex> l(wmu_);
+    // Processes starting together on one database migrate one after another.
+    writer_.LockSchema(true);
+    struct Unlock {
+      Conn& c;
+      ~Unlock() { c.LockSchema(false); }
+    } unlock{writer_};
     writer_.Exec(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
         "applied_at BIGINT NOT NULL)");

@@ -152,9 +152,9 @@ test('a 201 survives kill -9 of the process that answered it', { skip }, async (
 });
 
 // Existing HTTP suites, unchanged, each server on a fresh database of this
-// cluster (lib.mjs reads ANKANG_TEST_PG). cli/durability/export read the
-// SQLite file itself and are not in the list.
-const suites = ['http.test.mjs', 'transitions.test.mjs'];
+// cluster (lib.mjs reads ANKANG_TEST_PG). cli.test.mjs and durability.test.mjs read the
+// SQLite file itself and are not in the list (skin.test.mjs drives a browser).
+const suites = ['http.test.mjs', 'transitions.test.mjs', 'export.test.mjs', 'nginx.test.mjs', 'wasm_parity.test.mjs'];
 test(`existing suites on PostgreSQL: ${suites.join(', ')}`, { skip, timeout: 600000 }, () => {
   const env = { ...process.env, ANKANG_TEST_PG: url, ANKANG_TEST_PSQL: `${pgBin}/psql` };
   delete env.NODE_TEST_CONTEXT;  // a runner of its own, reporting in text
