@@ -102,6 +102,25 @@ bool IsHeader(const std::vector<std::string>& f, const char* first) {
   return s == first;
 }
 
+// Calls fn(line, fields) for each record of a chunk: blank lines and # comments
+// are skipped, as is a header on line 1 (first field `header`); a line with an
+// unclosed quote becomes a "bad_format" error.
+template <typename Fn>
+void ForEachRecord(const CsvChunk& chunk, const char* header, Json* errors, Fn fn) {
+  std::vector<std::string> f;
+  for (size_t i = 0; i < chunk.lines.size(); ++i) {
+    const int64_t line = chunk.first_line + static_cast<int64_t>(i);
+    const std::string raw = Trim(chunk.lines[i]);
+    if (raw.empty() || raw[0] == '#') continue;
+    if (!SplitCsvLine(raw, &f)) {
+      errors->push_back(LineError(line, "bad_format", "unclosed quote"));
+      continue;
+    }
+    if (line == 1 && IsHeader(f, header)) continue;
+    fn(line, f);
+  }
+}
+
 // POST /api/v1/admin/risk-areas/import {"csv":"region,level\n...","first_line":1}
 Response ImportRiskAreas(App& app, const Request& req) {
   Response err;
@@ -110,19 +129,10 @@ Response ImportRiskAreas(App& app, const Request& req) {
   Json errors = Json::array();
   std::map<std::string, std::string> updates;
   int64_t accepted = 0;
-  std::vector<std::string> f;
-  for (size_t i = 0; i < chunk->lines.size(); ++i) {
-    const int64_t line = chunk->first_line + static_cast<int64_t>(i);
-    const std::string raw = Trim(chunk->lines[i]);
-    if (raw.empty() || raw[0] == '#') continue;
-    if (!SplitCsvLine(raw, &f)) {
-      errors.push_back(LineError(line, "bad_format", "unclosed quote"));
-      continue;
-    }
-    if (line == 1 && IsHeader(f, "region")) continue;
+  ForEachRecord(*chunk, "region", &errors, [&](int64_t line, const std::vector<std::string>& f) {
     if (f.size() != 2) {
       errors.push_back(LineError(line, "bad_format", "expected 2 fields: region,level"));
-      continue;
+      return;
     }
     std::string level = f[1];
     std::transform(level.begin(), level.end(), level.begin(),
@@ -135,7 +145,7 @@ Response ImportRiskAreas(App& app, const Request& req) {
       updates[f[0]] = level;  // a later line for the same region wins
       ++accepted;
     }
-  }
+  });
   Recolour rc;
   if (!updates.empty()) {
     const std::map<std::string, std::string> old_areas = app.db->RiskAreas();
@@ -176,45 +186,36 @@ Response ImportCaseStatus(App& app, const Request& req) {
   if (!chunk) return err;
   Json errors = Json::array();
   std::vector<CaseRow> rows;
-  std::vector<std::string> f;
-  for (size_t i = 0; i < chunk->lines.size(); ++i) {
-    const int64_t line = chunk->first_line + static_cast<int64_t>(i);
-    const std::string raw = Trim(chunk->lines[i]);
-    if (raw.empty() || raw[0] == '#') continue;
-    if (!SplitCsvLine(raw, &f)) {
-      errors.push_back(LineError(line, "bad_format", "unclosed quote"));
-      continue;
-    }
-    if (line == 1 && IsHeader(f, "id_type")) continue;
+  ForEachRecord(*chunk, "id_type", &errors, [&](int64_t line, const std::vector<std::string>& f) {
     if (f.size() != 3 && f.size() != 4) {
       errors.push_back(LineError(line, "bad_format", "expected id_type,id_number,status,since"));
-      continue;
+      return;
     }
     auto type = IdTypeFromString(f[0]);
     if (!type) {
       errors.push_back(LineError(line, "bad_id_type", "unknown id_type: " + f[0]));
-      continue;
+      return;
     }
     std::string id_number;
     const std::string code = CheckIdNumber(*type, f[1], app.Today(), &id_number);
     if (!code.empty()) {
       // Never echo the ID number back: the report may be shared.
       errors.push_back(LineError(line, code, "invalid ID number " + MaskIdNumber(f[1])));
-      continue;
+      return;
     }
     const auto& st = CaseStatuses();
     if (std::find(st.begin(), st.end(), f[2]) == st.end()) {
       errors.push_back(LineError(line, "bad_status", "unknown status: " + f[2]));
-      continue;
+      return;
     }
     const std::string since = f.size() == 4 ? f[3] : "";
     if (!since.empty() && !ParseDate(since)) {
       errors.push_back(LineError(line, "bad_date", "since must be YYYY-MM-DD"));
-      continue;
+      return;
     }
     rows.push_back(
         CaseRow{IdHmac(app, f[0], id_number), f[2], since, app.Now(), req.caller.username});
-  }
+  });
   Recolour rc;
   if (!rows.empty()) {
     std::vector<std::string> ids;
