@@ -249,16 +249,13 @@ Response SearchRegions(App& app, const Request& req) {
   if (q.empty()) {
     for (const auto& [code, level] : risk) add(code);
   } else {
-    std::vector<const Region*> todo = ChildRegions("");
-    while (!todo.empty() && out.size() < 50) {
-      const Region* r = todo.back();
-      todo.pop_back();
-      const std::string code = r->code;
-      if (code.rfind(q, 0) == 0 || std::string(r->name).find(q) != std::string::npos) add(code);
-      for (const Region* c : ChildRegions(code)) todo.push_back(c);
+    // One pass over the table, already sorted by code (a walk down the tree
+    // scanned the whole table again for every node's children).
+    const Region* all = AllRegions();
+    for (size_t i = 0; i < RegionCount() && out.size() < 50; ++i) {
+      const std::string code = all[i].code;
+      if (code.rfind(q, 0) == 0 || std::string(all[i].name).find(q) != std::string::npos) add(code);
     }
-    std::sort(out.begin(), out.end(),
-              [](const Json& a, const Json& b) { return a["region"] < b["region"]; });
   }
   return JsonResponse(Status::kOk, {{"areas", out}});
 }

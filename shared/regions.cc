@@ -212,4 +212,6 @@ Json RegionTree() {
 
 size_t RegionCount() { return kCount; }
 
+const Region* AllRegions() { return Table(); }
+
 }  // namespace ankang

@@ -34,5 +34,7 @@ std::string RegionPath(std::string_view code);
 // The whole table as {"provinces":[{code,name,children:[{code,name,children:[...]}]}]}.
 Json RegionTree();
 size_t RegionCount();
+// The whole table, sorted by code: RegionCount() entries.
+const Region* AllRegions();
 
 }  // namespace ankang
