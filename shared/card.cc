@@ -34,34 +34,6 @@ const char* Fill(Color c) {
 
 const char* BandText(Color c) { return c == Color::kYellow ? "#1f1f1f" : "#ffffff"; }
 
-const char* ColorWordZh(Color c) {
-  switch (c) {
-    case Color::kGreen:
-      return "绿码";
-    case Color::kYellow:
-      return "黄码";
-    case Color::kRed:
-      return "红码";
-    case Color::kGray:
-      return "灰码";
-  }
-  return "灰码";
-}
-
-const char* ColorWordEn(Color c) {
-  switch (c) {
-    case Color::kGreen:
-      return "Green code";
-    case Color::kYellow:
-      return "Yellow code";
-    case Color::kRed:
-      return "Red code";
-    case Color::kGray:
-      return "Gray code";
-  }
-  return "Gray code";
-}
-
 bool IsEn(const CardInfo& info) { return info.lang == "en"; }
 
 std::string Title(const CardInfo& info) {
@@ -169,15 +141,15 @@ std::string RenderQrSvg(const QrMatrix& qr, Color color) {
   const std::string s = std::to_string(side);
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + s + " " + s +
          "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" +
-         std::string(ColorWordZh(color)) + " " + ColorWordEn(color) + "\"><rect width=\"" + s +
-         "\" height=\"" + s + "\" fill=\"#ffffff\"/><path fill=\"" + Fill(color) + "\" d=\"" +
+         std::string(ColorWord(color, "zh")) + " " + ColorWord(color, "en") + "\"><rect width=\"" +
+         s + "\" height=\"" + s + "\" fill=\"#ffffff\"/><path fill=\"" + Fill(color) + "\" d=\"" +
          QrPathData(qr) + "\"/></svg>";
 }
 
 std::string RenderCardSvg(const QrMatrix& qr, const CardInfo& info) {
   const bool en = IsEn(info);
   const Color c = info.color;
-  const std::string word = en ? ColorWordEn(c) : ColorWordZh(c);
+  const std::string word = ColorWord(c, info.lang);
   const std::string title = Title(info);
   const std::string issued = When(info.issued_at);
   const std::string until = When(info.valid_until);
@@ -220,7 +192,7 @@ std::string RenderPaperSvg(const QrMatrix& qr, const CardInfo& info) {
   const std::string until = When(info.valid_until);
   const int64_t days = ValidityDays(info);
   const std::string days_text = days > 0 ? std::to_string(days) : std::string("14");
-  const std::string word = std::string(ColorWordZh(c)) + " / " + ColorWordEn(c);
+  const std::string word = std::string(ColorWord(c, "zh")) + " / " + ColorWord(c, "en");
 
   const std::string summary = title + " — 纸质码 Paper code — " + word + " — " + info.name_masked +
                               " — 有效期至 " + until + " / Valid until " + until;

@@ -3,10 +3,12 @@
 // with nlohmann without exceptions, calls the core and serialises the answer.
 // The JS API is documented in wasm/README.md.
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include <string>
 
 #include "shared/card.h"
+#include "shared/color.h"
 #include "shared/facts.h"
 #include "shared/mask.h"
 #include "shared/rules.h"
@@ -213,6 +215,19 @@ std::string InspectTokenJs(const std::string& qr) {
   return out.dump();
 }
 
+// {green: {zh, en}, yellow: ..., red: ..., gray: ...}: the colour words of
+// the core, so that pages build their tables from them.
+emscripten::val ColorWordsJs() {
+  emscripten::val out = emscripten::val::object();
+  for (Color c : {Color::kGreen, Color::kYellow, Color::kRed, Color::kGray}) {
+    emscripten::val words = emscripten::val::object();
+    words.set("zh", std::string(ColorWord(c, "zh")));
+    words.set("en", std::string(ColorWord(c, "en")));
+    out.set(ToString(c), words);
+  }
+  return out;
+}
+
 std::string MaskNameJs(const std::string& s) { return MaskName(s); }
 std::string MaskPhoneJs(const std::string& s) { return MaskPhone(s); }
 std::string MaskIdNumberJs(const std::string& s) { return MaskIdNumber(s); }
@@ -231,6 +246,7 @@ EMSCRIPTEN_BINDINGS(ankang_core) {
   function("renderCard", &ankang::RenderCardJs);
   function("renderQr", &ankang::RenderQrJs);
   function("inspectToken", &ankang::InspectTokenJs);
+  function("colorWords", &ankang::ColorWordsJs);
   function("maskName", &ankang::MaskNameJs);
   function("maskPhone", &ankang::MaskPhoneJs);
   function("maskIdNumber", &ankang::MaskIdNumberJs);
