@@ -3,8 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "server/console.h"
-#include "server/storage.h"
+#include "server/api/routes.h"
+#include "server/domain/console.h"
+#include "server/store/storage.h"
 
 namespace ankang::server {
 namespace {
@@ -153,17 +154,6 @@ void App::Audit(const Caller& who, const std::string& action, const std::string&
   db->AddAudit(a);
 }
 
-void RegisterAllRoutes(App& app) {
-  RegisterPublicRoutes(app);
-  RegisterAuthRoutes(app);
-  RegisterResidentRoutes(app);
-  RegisterVerifyRoutes(app);
-  RegisterAdminRoutes(app);
-  RegisterReviewRoutes(app);
-  RegisterVenueRoutes(app);
-  RegisterConsoleRoutes(app);
-}
-
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys) {
   auto app = std::make_unique<App>();
   app->opts = opts;
@@ -187,6 +177,13 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   app->otp = MakeOtpSender(opts.otp_webhook);
   LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts (console.h)
   RegisterAllRoutes(*app);
+  App* a = app.get();
+  app->site.opts = &app->opts;
+  app->site.api = [a](Request req) { return a->Handle(std::move(req)); };
+  app->site.router = &app->router;
+  app->site.metrics = &app->metrics;
+  app->site.banner =
+      "(web " + app->opts.web + ", rules " + app->rules.name + (app->opts.dev ? ", --dev)" : ")");
   if (opts.dev) {
     for (const char* role : {"admin", "verifier", "issuer", "venue"}) {
       if (app->db->FindStaffByUsername(role)) continue;
@@ -201,5 +198,7 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   }
   return app;
 }
+
+Response Dispatch(App& app, Request req) { return Dispatch(app.site, std::move(req)); }
 
 }  // namespace ankang::server

@@ -7,15 +7,15 @@
 #include <mutex>
 #include <string>
 
-#include "server/api.h"
 #include "server/clock.h"
-#include "server/crypto.h"
-#include "server/metrics.h"
+#include "server/crypto/crypto.h"
+#include "server/domain/rulesets.h"
+#include "server/http/metrics.h"
+#include "server/http/request.h"
+#include "server/http/router.h"
 #include "server/options.h"
-#include "server/otp_sender.h"
-#include "server/router.h"
-#include "server/rulesets.h"
-#include "server/storage.h"
+#include "server/outbound/otp_sender.h"
+#include "server/store/storage.h"
 #include "shared/dates.h"
 
 namespace ankang::server {
@@ -62,6 +62,7 @@ struct App {
   Metrics metrics;
   Router router;
   AuthorityCache authority;
+  HttpSite site;  // what the Pistache skin serves: Handle() and the static files
 
   int64_t Now() const { return clock->Now(); }
   Instant NowInstant() const { return Instant{Now(), opts.tz_offset_minutes}; }
@@ -77,20 +78,13 @@ struct App {
              const Json& detail = Json::object());
 };
 
-// Registers every API route (one function per area, see routes_*.cc).
-void RegisterPublicRoutes(App& app);
-void RegisterAuthRoutes(App& app);
-void RegisterResidentRoutes(App& app);
-void RegisterVerifyRoutes(App& app);
-void RegisterAdminRoutes(App& app);
-void RegisterReviewRoutes(App& app);
-void RegisterVenueRoutes(App& app);    // routes_venues.cc (issue 5)
-void RegisterConsoleRoutes(App& app);  // routes_console.cc (issue 5)
-void RegisterAllRoutes(App& app);
-
 // Builds an App for opts with the given storage and keys (used by main and by
 // server_tests). Creates the --dev staff accounts when opts.dev.
 // Throws std::runtime_error on a bad rule set.
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys);
+
+// One request through the HTTP layer's Dispatch() (API or static file, with
+// its headers), as the server handles it; for tests and benchmarks.
+Response Dispatch(App& app, Request req);
 
 }  // namespace ankang::server

@@ -7,11 +7,11 @@
 #include <string>
 
 #include "server/app.h"
-#include "server/crypto.h"
-#include "server/http_server.h"
+#include "server/crypto/crypto.h"
+#include "server/http/pistache_server.h"
 #include "server/options.h"
-#include "server/storage_pg.h"
-#include "server/storage_sqlite.h"
+#include "server/store/postgres.h"
+#include "server/store/sqlite.h"
 
 using namespace ankang::server;
 
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
           "ankang-server: --dev (local trial): staff admin, verifier, issuer, venue "
           "with the --dev-password; one-time codes in answers; movable clock\n");
     }
-    return RunHttpServer(*app);
+    return RunHttpServer(app->site);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ankang-server: %s\n", e.what());
     return 1;

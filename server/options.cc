@@ -24,18 +24,6 @@ bool ToInt(const std::string& s, long long lo, long long hi, long long* out) {
 
 }  // namespace
 
-std::string CanonicalIp(const std::string& s) {
-  unsigned char addr[sizeof(struct in6_addr)];
-  char text[INET6_ADDRSTRLEN];
-  for (int family : {AF_INET, AF_INET6}) {
-    if (inet_pton(family, s.c_str(), addr) == 1 &&
-        inet_ntop(family, addr, text, sizeof text) != nullptr) {
-      return text;
-    }
-  }
-  return "";
-}
-
 bool ParseTzOffset(const std::string& s, int* minutes) {
   if (s == "Z" || s == "UTC") {
     *minutes = 0;

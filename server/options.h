@@ -6,18 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "server/http/pistache_server.h"
+
 namespace ankang::server {
 
-struct Options {
-  std::string host = "127.0.0.1";
-  int port = 8080;
+struct Options : HttpOptions {
   std::string data = "./var";  // SQLite file and keys
   std::string db;              // postgresql:// URL (PostgreSQL instead of SQLite)
-  std::string web;             // Default: web/dist, else web
   bool dev = false;
   std::string dev_password = "ankang-dev";
   int tz_offset_minutes = 480;  // --tz +08:00
-  int threads = 2;
   std::string issuer_id = "ankang-local";
   std::string rules = "default";  // preset name, or a path to a rule-set JSON file
   std::string otp_webhook;        // http://host:port/path; "" = log sender
@@ -26,11 +24,6 @@ struct Options {
   int64_t session_days = 30;
   int64_t staff_session_hours = 12;
   int otp_per_ip_per_hour = 30;
-  size_t max_body_bytes = 64 * 1024;
-  // Peers (IP literals) whose X-Forwarded-For names the client, e.g. the local
-  // nginx; empty: the peer address is the client (the header is ignored).
-  std::vector<std::string> trusted_proxies;
-  bool quiet = false;  // no access log
 
   // Subcommand: "" (serve), "staff-add", "keys-rotate", "purge", "wipe", "help".
   std::string command;
@@ -43,9 +36,6 @@ struct Options {
 // Parses argv; on an error returns false with a message in *error.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string HelpText();
-// An IPv4 or IPv6 literal in canonical form ("::FFFF:10.0.0.1" -> "::ffff:10.0.0.1"),
-// "" when s is not one.
-std::string CanonicalIp(const std::string& s);
 // "+08:00" -> 480; false when malformed.
 bool ParseTzOffset(const std::string& s, int* minutes);
 

@@ -1,0 +1,167 @@
+// Logging in: residents by phone + one-time code, staff by username +
+// password (Argon2id). Bearer tokens are random, stored as SHA-256 hashes.
+#include "server/api/routes.h"
+#include "server/crypto/crypto.h"
+#include "server/domain/service.h"
+#include "shared/mask.h"
+#include "shared/validate.h"
+
+namespace ankang::server {
+namespace {
+
+constexpr int64_t kOtpSeconds = 300;
+constexpr int kOtpMaxAttempts = 5;
+constexpr int kOtpPerDay = 10;
+
+Response PhoneError(const std::string& code) {
+  return FieldErrors(
+      Json::array({{{"field", "phone"},
+                    {"code", code},
+                    {"message", "手机号格式不正确 / Not a valid mobile or E.164 number"},
+                    {"message_zh", "手机号格式不正确"},
+                    {"message_en", "Not a valid mobile or E.164 number"}}}));
+}
+
+std::string OtpHash(const std::string& phone_hmac, const std::string& code) {
+  return Sha256Hex(phone_hmac + ":" + code);
+}
+
+Response NewSession(App& app, const std::string& kind, const std::string& subject,
+                    const std::string& role, int64_t ttl, Json extra) {
+  const std::string token = RandomId(32);
+  SessionRow s;
+  s.token_hash = Sha256Hex(token);
+  s.kind = kind;
+  s.subject_id = subject;
+  s.role = role;
+  s.created_at = app.Now();
+  s.expires_at = s.created_at + ttl;
+  app.db->PutSession(s);
+  app.db->DeleteExpiredSessions(s.created_at);  // indexed; keeps the table small
+  extra["token"] = token;
+  extra["expires_at"] = app.Iso(s.expires_at);
+  return JsonResponse(Status::kOk, extra);
+}
+
+Response RequestOtp(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  const std::string phone = StrField(*body, "phone");
+  if (phone.empty()) return PhoneError("required");
+  if (!CheckPhone(phone).empty()) return PhoneError(CheckPhone(phone));
+  const int64_t now = app.Now();
+  const std::string ph = PhoneHmac(app, phone);
+  const std::string ip = app.data_keys.Hmac("ip", req.ip);
+  if (app.db->CountOtpSendsByPhone(ph, now - 60) > 0) {
+    err = ErrorResponse(Status::kRateLimited, "rate_limited",
+                        "One code per minute; please wait. 请一分钟后再试。");
+    err.headers.emplace_back("Retry-After", "60");
+    return err;
+  }
+  if (app.db->CountOtpSendsByPhone(ph, now - 86400) >= kOtpPerDay ||
+      app.db->CountOtpSendsByIp(ip, now - 3600) >= app.opts.otp_per_ip_per_hour) {
+    err = ErrorResponse(Status::kRateLimited, "rate_limited",
+                        "Too many codes requested; try again later. 请求过于频繁，请稍后再试。");
+    err.headers.emplace_back("Retry-After", "3600");
+    return err;
+  }
+  const std::string code = RandomDigits(6);
+  app.db->PutOtp(OtpRow{ph, OtpHash(ph, code), now, now + kOtpSeconds, 0});
+  app.db->RecordOtpSend(ph, ip, now);
+  if (!app.otp->Send(phone, code)) {
+    return ErrorResponse(Status::kUnavailable, "sms_failed",
+                         "The code could not be sent; try again. 验证码发送失败，请重试。");
+  }
+  Json out = {{"sent", true}, {"expires_in", kOtpSeconds}};
+  if (app.opts.dev) out["dev_code"] = code;
+  return JsonResponse(Status::kAccepted, out);
+}
+
+Response Login(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  const std::string phone = StrField(*body, "phone");
+  const std::string code = StrField(*body, "code");
+  if (!CheckPhone(phone).empty()) return PhoneError(phone.empty() ? "required" : "bad_format");
+  const int64_t now = app.Now();
+  const std::string ph = PhoneHmac(app, phone);
+  std::optional<OtpRow> otp = app.db->GetOtp(ph);
+  if (!otp || otp->expires_at <= now) {
+    return ErrorResponse(Status::kUnauthorized, "code_expired",
+                         "No valid code for this number; request a new one. 验证码已失效。");
+  }
+  if (otp->attempts >= kOtpMaxAttempts) {
+    app.db->DeleteOtp(ph);
+    return ErrorResponse(Status::kRateLimited, "too_many_attempts",
+                         "Too many wrong codes; request a new one. 错误次数过多。");
+  }
+  if (code.size() != 6 || !ConstantTimeEquals(OtpHash(ph, code), otp->code_hash)) {
+    app.db->CountOtpAttempt(ph);
+    return ErrorResponse(Status::kUnauthorized, "bad_code", "Wrong code. 验证码错误。");
+  }
+  app.db->DeleteOtp(ph);
+  std::optional<AccountRow> acc = app.db->FindAccountByPhone(ph);
+  if (!acc) {
+    AccountRow a{RandomId(), ph, app.data_keys.Encrypt("account.phone", phone), now};
+    app.db->CreateAccount(a);
+    acc = a;
+  }
+  return NewSession(app, "resident", acc->id, "resident", app.opts.session_days * 86400,
+                    {{"account_id", acc->id}});
+}
+
+Response StaffLogin(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  const std::string user = StrField(*body, "username");
+  const std::string pass = StrField(*body, "password");
+  std::optional<StaffRow> st = user.empty() ? std::nullopt : app.db->FindStaffByUsername(user);
+  // Check a password even for unknown users, so timing does not tell them apart.
+  static const std::string kDummy = HashPassword("not a password");
+  const bool ok = CheckPassword(st ? st->password_hash : kDummy, pass) && st && !st->disabled;
+  if (!ok) {
+    return ErrorResponse(Status::kUnauthorized, "bad_credentials",
+                         "Wrong username or password. 用户名或密码错误。");
+  }
+  Caller who{"staff", st->id, st->role, st->username, ""};
+  app.Audit(who, "staff.login", st->id);
+  return NewSession(app, "staff", st->id, st->role, app.opts.staff_session_hours * 3600,
+                    {{"role", st->role}, {"username", st->username}});
+}
+
+Response Logout(App& app, const Request& req) {
+  app.db->DeleteSession(req.caller.token_hash);
+  return JsonResponse(Status::kOk, {{"logged_out", true}});
+}
+
+Response Me(App& app, const Request& req) {
+  const Caller& c = req.caller;
+  if (c.kind == "staff") {
+    return JsonResponse(Status::kOk,
+                        {{"kind", "staff"}, {"role", c.role}, {"username", c.username}});
+  }
+  std::string phone;
+  if (auto a = app.db->GetAccount(c.subject_id)) {
+    phone = app.data_keys.Decrypt("account.phone", a->phone_enc).value_or("");
+  }
+  return JsonResponse(Status::kOk, {{"kind", "resident"},
+                                    {"role", "resident"},
+                                    {"account_id", c.subject_id},
+                                    {"phone_masked", MaskPhone(phone)}});
+}
+
+}  // namespace
+
+void RegisterAuthRoutes(App& app) {
+  Router& r = app.router;
+  r.Add("POST", "/api/v1/auth/otp", kAnyone, RequestOtp);
+  r.Add("POST", "/api/v1/auth/login", kAnyone, Login);
+  r.Add("POST", "/api/v1/auth/staff", kAnyone, StaffLogin);
+  r.Add("POST", "/api/v1/auth/logout", kAuthenticated, Logout);
+  r.Add("GET", "/api/v1/me", kAuthenticated, Me);
+}
+
+}  // namespace ankang::server

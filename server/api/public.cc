@@ -1,0 +1,102 @@
+// Routes anyone may call: keys, rules, public risk areas, liveness, metrics,
+// and (with --dev only) the movable clock.
+#include "server/api/routes.h"
+#include "server/domain/service.h"
+#include "shared/token.h"
+
+namespace ankang::server {
+namespace {
+
+Response Keys(App& app, const Request&) {
+  Json keys = Json::array();
+  for (const SigningKey& k : app.signing.Published(app.Now())) {
+    keys.push_back({{"kid", k.kid},
+                    {"kty", "OKP"},
+                    {"alg", "EdDSA"},
+                    {"crv", "Ed25519"},
+                    {"use", "sig"},
+                    {"x", Base64UrlEncode(k.public_key)},
+                    {"not_before", app.Iso(k.not_before)},
+                    {"not_after", k.not_after == 0 ? Json(nullptr) : Json(app.Iso(k.not_after))}});
+  }
+  Response r = JsonResponse(Status::kOk, {{"issuer", app.opts.issuer_id}, {"keys", keys}});
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  return r;
+}
+
+Response Rules(App& app, const Request&) {
+  Response r;
+  r.body = app.CurrentRules()->text;
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  return r;
+}
+
+Response PublicRiskAreas(App& app, const Request&) {
+  Json arr = Json::array();
+  for (const auto& [region, level] : app.authority.RiskAreas(*app.db, app.Now())) {
+    arr.push_back({{"region", region}, {"level", level}});
+  }
+  return JsonResponse(Status::kOk, arr);
+}
+
+Response Healthz(App& app, const Request&) {
+  return JsonResponse(Status::kOk, {{"status", "ok"},
+                                    {"schema_version", app.db->SchemaVersion()},
+                                    {"now", app.Iso(app.Now())},
+                                    {"dev", app.opts.dev}});
+}
+
+Response MetricsText(App& app, const Request&) {
+  std::map<std::string, double> gauges;
+  for (const auto& [color, n] : app.db->CountPersonsByColor()) {
+    if (color.empty()) continue;
+    gauges["ankang_persons_by_color{color=\"" + color + "\"}"] = static_cast<double>(n);
+  }
+  gauges["ankang_declarations_stored"] = static_cast<double>(app.db->CountDeclarations());
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = app.metrics.Render(gauges);
+  return r;
+}
+
+Response DevClockGet(App& app, const Request&) {
+  return JsonResponse(Status::kOk, {{"now", app.Iso(app.Now())}});
+}
+
+Response DevClockSet(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  if (body->contains("reset") && (*body)["reset"] == true) {
+    app.dev_clock->Reset();
+  } else {
+    const Json& now = body->contains("now") ? (*body)["now"] : Json();
+    std::optional<Instant> t =
+        now.is_string() ? ParseInstant(now.get<std::string>()) : std::nullopt;
+    if (!t) {
+      return FieldErrors(Json::array({{{"field", "now"},
+                                       {"code", "bad_format"},
+                                       {"message", "ISO 8601 instant with offset expected"}}}));
+    }
+    app.dev_clock->Set(t->unix_seconds);
+  }
+  app.authority.Invalidate();
+  return JsonResponse(Status::kOk, {{"now", app.Iso(app.Now())}});
+}
+
+}  // namespace
+
+void RegisterPublicRoutes(App& app) {
+  Router& r = app.router;
+  r.Add("GET", "/api/v1/keys", kAnyone, Keys);
+  r.Add("GET", "/api/v1/rules", kAnyone, Rules);
+  r.Add("GET", "/api/v1/risk-areas", kAnyone, PublicRiskAreas);
+  r.Add("GET", "/healthz", kAnyone, Healthz);
+  r.Add("GET", "/metrics", kAnyone, MetricsText);
+  if (app.opts.dev && app.dev_clock != nullptr) {
+    r.Add("GET", "/api/v1/dev/clock", kAnyone, DevClockGet);
+    r.Add("POST", "/api/v1/dev/clock", kAnyone, DevClockSet);
+  }
+}
+
+}  // namespace ankang::server

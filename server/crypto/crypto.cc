@@ -1,0 +1,357 @@
+#include "server/crypto/crypto.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "shared/json.h"
+
+namespace ankang::server {
+namespace {
+
+std::string B64(const uint8_t* data, size_t n) {
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(n, variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), data, n, variant);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+std::string B64(const Bytes& b) { return B64(b.data(), b.size()); }
+
+bool UnB64(std::string_view s, Bytes* out) {
+  out->assign(s.size(), 0);
+  size_t len = 0;
+  if (sodium_base642bin(out->data(), out->size(), s.data(), s.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return false;
+  }
+  out->resize(len);
+  return true;
+}
+
+Bytes RandomBytes(size_t n) {
+  Bytes b(n);
+  randombytes_buf(b.data(), n);
+  return b;
+}
+
+std::string ReadFile(const std::string& path, bool* exists) {
+  std::ifstream f(path, std::ios::binary);
+  *exists = static_cast<bool>(f);
+  if (!f) return "";
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Writes path atomically with mode 0600 (temp file, fsync, rename).
+void WriteSecretFile(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      throw std::runtime_error("cannot write " + tmp);
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw std::runtime_error("cannot sync " + tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp);
+}
+
+Bytes LoadOrCreateRawKey(const std::string& path, size_t n) {
+  bool exists = false;
+  std::string text = ReadFile(path, &exists);
+  if (exists) {
+    Bytes key;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (!UnB64(text, &key) || key.size() != n) throw std::runtime_error("bad key file " + path);
+    return key;
+  }
+  Bytes key = RandomBytes(n);
+  WriteSecretFile(path, B64(key) + "\n");
+  return key;
+}
+
+void EnsureDir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw std::runtime_error("cannot create data folder " + dir + ": " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+void InitCrypto() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
+}
+
+std::string RandomId(size_t n_bytes) { return B64(RandomBytes(n_bytes)); }
+
+std::string RandomDigits(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s.push_back(static_cast<char>('0' + randombytes_uniform(10)));
+  return s;
+}
+
+Bytes Sha256(std::string_view data) {
+  Bytes out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return out;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  Bytes h = Sha256(data);
+  std::string hex(h.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), h.data(), h.size());
+  hex.pop_back();
+  return hex;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string HashPassword(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    throw std::runtime_error("password hashing ran out of memory");
+  }
+  return out;
+}
+
+bool CheckPassword(const std::string& hash, std::string_view password) {
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+DataKeys::DataKeys(Bytes aead_key, Bytes hmac_key)
+    : aead_key_(std::move(aead_key)), hmac_key_(std::move(hmac_key)) {}
+
+DataKeys DataKeys::Random() {
+  return DataKeys(RandomBytes(crypto_aead_xchacha20poly1305_ietf_KEYBYTES),
+                  RandomBytes(crypto_auth_KEYBYTES));
+}
+
+std::string DataKeys::Encrypt(std::string_view context, std::string_view plaintext) const {
+  const size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  Bytes out(nb + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  randombytes_buf(out.data(), nb);
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.data() + nb, &clen, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      plaintext.size(), reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+      nullptr, out.data(), aead_key_.data());
+  out.resize(nb + clen);
+  return B64(out);
+}
+
+std::optional<std::string> DataKeys::Decrypt(std::string_view context,
+                                             std::string_view sealed) const {
+  const size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  Bytes in;
+  if (!UnB64(sealed, &in) || in.size() < nb + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return std::nullopt;
+  }
+  std::string out(in.size() - nb, '\0');
+  unsigned long long mlen = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr, in.data() + nb,
+          in.size() - nb, reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+          in.data(), aead_key_.data()) != 0) {
+    return std::nullopt;
+  }
+  out.resize(mlen);
+  return out;
+}
+
+std::string DataKeys::Hmac(std::string_view context, std::string_view value) const {
+  std::string msg(context);
+  msg.push_back('\0');
+  msg.append(value);
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+              hmac_key_.data());
+  return B64(mac, sizeof mac);
+}
+
+std::string KidOf(const Bytes& public_key) {
+  Bytes h =
+      Sha256(std::string_view(reinterpret_cast<const char*>(public_key.data()), public_key.size()));
+  return B64(h.data(), 8);
+}
+
+SigningKeys::SigningKeys(const SigningKeys& o) {
+  std::lock_guard<std::mutex> l(o.mu_);
+  keys_ = o.keys_;
+}
+
+SigningKeys& SigningKeys::operator=(const SigningKeys& o) {
+  if (this == &o) return *this;
+  std::vector<SigningKey> copy;
+  {
+    std::lock_guard<std::mutex> l(o.mu_);
+    copy = o.keys_;
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  keys_ = std::move(copy);
+  return *this;
+}
+
+SigningKey SigningKeys::NewKey(int64_t now) {
+  SigningKey k;
+  k.public_key.resize(crypto_sign_PUBLICKEYBYTES);
+  k.secret_key.resize(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(k.public_key.data(), k.secret_key.data());
+  k.kid = KidOf(k.public_key);
+  k.not_before = now;
+  return k;
+}
+
+SigningKeys SigningKeys::Generate(int64_t now) {
+  SigningKeys s;
+  s.keys_.push_back(NewKey(now));
+  return s;
+}
+
+std::string SigningKeys::ActiveKid() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return keys_.empty() ? "" : keys_.back().kid;
+}
+
+std::string SigningKeys::Sign(const CodeClaims& claims) const {
+  SigningKey active;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (keys_.empty()) throw std::runtime_error("no signing key");
+    active = keys_.back();
+  }
+  return SignToken(claims, active.kid, [&active](const Bytes& tbs) {
+    Bytes sig(crypto_sign_BYTES);
+    crypto_sign_detached(sig.data(), nullptr, tbs.data(), tbs.size(), active.secret_key.data());
+    return sig;
+  });
+}
+
+std::optional<SigningKey> SigningKeys::Find(const std::string& kid, int64_t now) const {
+  std::lock_guard<std::mutex> l(mu_);
+  for (const SigningKey& k : keys_) {
+    if (k.kid == kid && (k.not_after == 0 || k.not_after > now)) return k;
+  }
+  return std::nullopt;
+}
+
+std::vector<SigningKey> SigningKeys::Published(int64_t now) const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::vector<SigningKey> out;
+  for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
+    if (it->not_after == 0 || it->not_after > now) {
+      SigningKey k = *it;
+      k.secret_key.clear();
+      out.push_back(std::move(k));
+    }
+  }
+  return out;
+}
+
+SigningKey SigningKeys::Rotate(int64_t now, int64_t keep_seconds) {
+  SigningKey fresh = NewKey(now);
+  std::lock_guard<std::mutex> l(mu_);
+  if (!keys_.empty() && keys_.back().not_after == 0) keys_.back().not_after = now + keep_seconds;
+  // Keys past their not_after are of no use any more.
+  std::vector<SigningKey> kept;
+  for (SigningKey& k : keys_) {
+    if (k.not_after == 0 || k.not_after > now) kept.push_back(std::move(k));
+  }
+  kept.push_back(fresh);
+  keys_ = std::move(kept);
+  SigningKey pub = fresh;
+  pub.secret_key.clear();
+  return pub;
+}
+
+std::string SigningKeys::Serialize() const {
+  std::lock_guard<std::mutex> l(mu_);
+  Json arr = Json::array();
+  for (const SigningKey& k : keys_) {
+    arr.push_back({{"kid", k.kid},
+                   {"public_key", B64(k.public_key)},
+                   {"secret_key", B64(k.secret_key)},
+                   {"not_before", k.not_before},
+                   {"not_after", k.not_after}});
+  }
+  return Json{{"alg", "EdDSA"}, {"keys", arr}}.dump(2) + "\n";
+}
+
+std::optional<SigningKeys> SigningKeys::Parse(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("keys") || !j["keys"].is_array()) {
+    return std::nullopt;
+  }
+  SigningKeys out;
+  for (const Json& e : j["keys"]) {
+    if (!e.is_object() || !e.contains("public_key") || !e["public_key"].is_string() ||
+        !e.contains("secret_key") || !e["secret_key"].is_string() || !e.contains("not_before") ||
+        !e["not_before"].is_number_integer() || !e.contains("not_after") ||
+        !e["not_after"].is_number_integer()) {
+      return std::nullopt;
+    }
+    SigningKey k;
+    if (!UnB64(e["public_key"].get<std::string>(), &k.public_key) ||
+        k.public_key.size() != crypto_sign_PUBLICKEYBYTES ||
+        !UnB64(e["secret_key"].get<std::string>(), &k.secret_key) ||
+        k.secret_key.size() != crypto_sign_SECRETKEYBYTES) {
+      return std::nullopt;
+    }
+    k.kid = KidOf(k.public_key);
+    k.not_before = e["not_before"].get<int64_t>();
+    k.not_after = e["not_after"].get<int64_t>();
+    out.keys_.push_back(std::move(k));
+  }
+  if (out.keys_.empty()) return std::nullopt;
+  return out;
+}
+
+void SaveSigningKeys(const std::string& dir, const SigningKeys& keys) {
+  WriteSecretFile(dir + "/signing-keys.json", keys.Serialize());
+}
+
+KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now) {
+  EnsureDir(dir);
+  KeyFiles k;
+  Bytes aead = LoadOrCreateRawKey(dir + "/data.key", crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  Bytes hmac = LoadOrCreateRawKey(dir + "/hmac.key", crypto_auth_KEYBYTES);
+  k.data = DataKeys(std::move(aead), std::move(hmac));
+  bool exists = false;
+  std::string text = ReadFile(dir + "/signing-keys.json", &exists);
+  if (exists) {
+    auto parsed = SigningKeys::Parse(text);
+    if (!parsed) throw std::runtime_error("bad key file " + dir + "/signing-keys.json");
+    k.signing = *parsed;
+  } else {
+    k.signing = SigningKeys::Generate(now);
+    SaveSigningKeys(dir, k.signing);
+  }
+  return k;
+}
+
+SigningKey RotateKeyFile(const std::string& dir, int64_t now, int64_t keep_seconds) {
+  KeyFiles k = LoadOrCreateKeys(dir, now);
+  SigningKey fresh = k.signing.Rotate(now, keep_seconds);
+  SaveSigningKeys(dir, k.signing);
+  return fresh;
+}
+
+}  // namespace ankang::server

@@ -1,0 +1,294 @@
+#include "server/http/pistache_server.h"
+
+#include <arpa/inet.h>
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/peer.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "server/http/static_files.h"
+
+namespace ankang::server {
+namespace {
+
+using namespace Pistache;
+
+constexpr const char* kCsp =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+// Pistache 0.0.5 writes only typed headers; this one carries any name.
+class NamedHeader : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override {
+    uint64_t h = 14695981039346656037ull;  // FNV-1a of the name; never a registered type
+    for (char c : name_) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h;
+  }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+void AddHeader(Http::ResponseWriter& w, const std::string& name, const std::string& value) {
+  w.headers().add(std::make_shared<NamedHeader>(name, value));
+}
+
+bool IsApiPath(const std::string& p) {
+  return p.rfind("/api/", 0) == 0 || p == "/api" || p == "/healthz" || p == "/metrics";
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Pistache's own error answers are plain text; ours are JSON. `code` is
+// HttpCode() of a Status, or the code of Pistache's parse error.
+void SendJsonError(Http::ResponseWriter& w, int code, const std::string& err,
+                   const std::string& message) {
+  Json body = {{"error", {{"code", err}, {"message", message}}}};
+  AddHeader(w, "X-Content-Type-Options", "nosniff");
+  w.send(static_cast<Http::Code>(code), body.dump(), MIME(Application, Json));
+}
+
+// Headers on every answer, API or page.
+void AddSecurityHeaders(Response* resp) {
+  resp->headers.emplace_back("X-Content-Type-Options", "nosniff");
+  resp->headers.emplace_back("Referrer-Policy", "no-referrer");
+  resp->headers.emplace_back("Content-Security-Policy", kCsp);
+  resp->headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+class ApiHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(ApiHandler)
+  explicit ApiHandler(const HttpSite* site) : site_(site) {}
+
+  // As Pistache's Http::Handler::onInput (0.0.5), but its error answers
+  // (request too large, malformed request) are JSON, an oversize request
+  // closes the connection instead of parsing the rest of its body as requests,
+  // and HTTP/1.1 keeps the connection alive by default.
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto parser = getParser(peer);
+    auto& request = parser->request;
+    try {
+      if (!parser->feed(buffer, len)) {
+        parser->reset();
+        Http::ResponseWriter w(request.version(), transport(), this, peer);
+        w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+        SendJsonError(w, HttpCode(Status::kTooLarge), "too_large",
+                      "The request is larger than the limit.");
+        site_->metrics->CountRequest("?", "too_large", HttpCode(Status::kTooLarge));
+        return;
+      }
+      auto state = parser->parse();
+      if (state == Http::Private::State::Done) {
+        Http::ResponseWriter w(request.version(), transport(), this, peer);
+        request.copyAddress(peer->address());
+        // HTTP/1.1 connections stay open unless the client says otherwise
+        // (Pistache 0.0.5 closes them when there is no Connection header).
+        auto connection = request.headers().tryGet<Http::Header::Connection>();
+        const auto control = connection ? connection->control()
+                             : request.version() == Http::Version::Http11
+                                 ? Http::ConnectionControl::KeepAlive
+                                 : Http::ConnectionControl::Close;
+        w.headers().add<Http::Header::Connection>(control);
+        peer->setIdle(false);
+        onRequest(request, std::move(w));
+        parser->reset();
+      }
+    } catch (const Http::HttpError& e) {
+      Http::ResponseWriter w(request.version(), transport(), this, peer);
+      SendJsonError(w, e.code(), "bad_request", "Malformed request.");
+      parser->reset();
+    } catch (...) {
+      Http::ResponseWriter w(request.version(), transport(), this, peer);
+      SendJsonError(w, HttpCode(Status::kInternal), "internal", "Internal error.");
+      parser->reset();
+    }
+  }
+
+  void onRequest(const Http::Request& preq, Http::ResponseWriter w) override {
+    const auto start = std::chrono::steady_clock::now();
+    Response resp;
+    Request req;
+    try {
+      req.method = Http::methodString(preq.method());
+      req.path = preq.resource();
+      // Pistache 0.0.5 leaves the query as sent: decoded here, for every handler.
+      bool query_ok = true;
+      for (auto it = preq.query().parameters_begin(); it != preq.query().parameters_end(); ++it) {
+        std::string name;
+        std::string value;
+        query_ok = query_ok && PercentDecode(it->first, &name) && PercentDecode(it->second, &value);
+        req.query[name] = value;
+      }
+      for (const auto& h : preq.headers().list()) {
+        std::ostringstream os;
+        h->write(os);
+        req.headers[Lower(h->name())] = os.str();
+      }
+      for (const auto& [name, raw] : preq.headers().rawList()) {
+        req.headers[Lower(raw.name())] = raw.value();
+      }
+      req.body = preq.body();
+      req.ip = preq.address().host();
+      if (query_ok) {
+        resp = Dispatch(*site_, std::move(req));
+      } else {
+        resp = ErrorResponse(Status::kBadRequest, "bad_query",
+                             "The query string has a malformed %-escape.");
+        resp.headers.emplace_back("Cache-Control", "no-store");
+        AddSecurityHeaders(&resp);
+        site_->metrics->CountRequest(req.method, "bad_query", HttpCode(resp.status));
+      }
+    } catch (...) {
+      resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
+    }
+    try {
+      for (const auto& [name, value] : resp.headers) {
+        AddHeader(w, name, value);
+      }
+      const int code = HttpCode(resp.status);
+      if (preq.method() == Http::Method::Head) resp.body.clear();
+      w.send(static_cast<Http::Code>(code), resp.body,
+             resp.content_type.empty() ? Http::Mime::MediaType()
+                                       : Http::Mime::MediaType::fromString(resp.content_type));
+      if (!site_->opts->quiet) {
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        std::printf("%s %s %d %.1fms\n", Http::methodString(preq.method()),
+                    RouteLabel(preq.resource()).c_str(), code, ms);
+      }
+    } catch (...) {
+      // The peer went away; nothing to answer.
+    }
+  }
+
+ private:
+  // The access log shows API route patterns (no ids) and static paths.
+  std::string RouteLabel(const std::string& path) {
+    if (!IsApiPath(path)) return path.size() > 80 ? path.substr(0, 80) : path;
+    Router::Match m = site_->router->Find("GET", path);
+    for (const char* meth : {"POST", "PUT", "PATCH", "DELETE"}) {
+      if (m.route == nullptr) m = site_->router->Find(meth, path);
+    }
+    return m.route ? m.route->pattern : "(unknown api path)";
+  }
+
+  const HttpSite* site_;
+};
+
+}  // namespace
+
+std::string CanonicalIp(const std::string& s) {
+  unsigned char addr[sizeof(struct in6_addr)];
+  char text[INET6_ADDRSTRLEN];
+  for (int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, s.c_str(), addr) == 1 &&
+        inet_ntop(family, addr, text, sizeof text) != nullptr) {
+      return text;
+    }
+  }
+  return "";
+}
+
+std::string ClientIp(const std::string& peer, const std::string& forwarded_for,
+                     const std::vector<std::string>& trusted_proxies) {
+  auto trusted = [&](const std::string& ip) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), ip) != trusted_proxies.end();
+  };
+  std::string client = CanonicalIp(peer);
+  if (client.empty()) return peer;
+  size_t end = forwarded_for.size();
+  while (trusted(client) && end > 0) {
+    const size_t comma = forwarded_for.rfind(',', end - 1);
+    const size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string entry = forwarded_for.substr(begin, end - begin);
+    const size_t a = entry.find_first_not_of(" \t");
+    entry = a == std::string::npos ? "" : entry.substr(a, entry.find_last_not_of(" \t") - a + 1);
+    const std::string ip = CanonicalIp(entry);
+    if (ip.empty()) break;
+    client = ip;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
+}
+
+Response Dispatch(const HttpSite& site, Request req) {
+  const HttpOptions& opts = *site.opts;
+  req.ip = ClientIp(req.ip, req.Header("x-forwarded-for"), opts.trusted_proxies);
+  Response resp;
+  if (req.body.size() > opts.max_body_bytes) {
+    resp =
+        ErrorResponse(Status::kTooLarge, "too_large",
+                      "The body is larger than " + std::to_string(opts.max_body_bytes) + " bytes.");
+  } else if (IsApiPath(req.path)) {
+    resp = site.api(std::move(req));
+    bool has_cache = false;
+    for (const auto& h : resp.headers) has_cache = has_cache || h.first == "Cache-Control";
+    if (!has_cache) resp.headers.emplace_back("Cache-Control", "no-store");
+  } else if (req.method != "GET" && req.method != "HEAD") {
+    resp = ErrorResponse(Status::kMethodNotAllowed, "method_not_allowed",
+                         "Only GET and HEAD for pages.");
+    resp.headers.emplace_back("Allow", "GET, HEAD");
+  } else {
+    resp = ServeStatic(opts.web, req);
+  }
+  AddSecurityHeaders(&resp);
+  return resp;
+}
+
+int RunHttpServer(const HttpSite& site) {
+  const HttpOptions& o = *site.opts;
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Address addr(o.host, Port(static_cast<uint16_t>(o.port)));
+  Http::Endpoint endpoint(addr);
+  auto opts = Http::Endpoint::options()
+                  .threads(o.threads)
+                  .flags(Tcp::Options::ReuseAddr)
+                  .maxRequestSize(o.max_body_bytes + 16 * 1024)
+                  .maxResponseSize(4 * 1024 * 1024)
+                  .headerTimeout(std::chrono::seconds(10))
+                  .bodyTimeout(std::chrono::seconds(30))
+                  .keepaliveTimeout(std::chrono::seconds(60));
+  endpoint.init(opts);
+  endpoint.setHandler(Http::make_handler<ApiHandler>(&site));
+  endpoint.serveThreaded();
+  std::printf("ankang-server listening on http://%s:%u/ %s\n", o.host.c_str(),
+              static_cast<unsigned>(static_cast<uint16_t>(endpoint.getPort())),
+              site.banner.c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  std::printf("ankang-server: signal %d, shutting down\n", sig);
+  endpoint.shutdown();
+  return 0;
+}
+
+}  // namespace ankang::server

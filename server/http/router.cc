@@ -1,0 +1,72 @@
+#include "server/http/router.h"
+
+#include <algorithm>
+
+namespace ankang::server {
+
+const std::vector<std::string> kAnyone = {};
+const std::vector<std::string> kAuthenticated = {"*"};
+
+std::vector<std::string> Router::Split(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+void Router::Add(const std::string& method, const std::string& pattern,
+                 std::vector<std::string> roles, Handler handler) {
+  routes_.push_back(Route{method, pattern, std::move(roles), std::move(handler)});
+  segments_.push_back(Split(pattern));
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path) const {
+  Match m;
+  const std::vector<std::string> parts = Split(path);
+  // A trailing slash is not the same resource.
+  if (path.size() > 1 && path.back() == '/') return m;
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    const auto& seg = segments_[r];
+    if (seg.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < seg.size() && ok; ++i) {
+      const std::string& s = seg[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+        params[s.substr(1, s.size() - 2)] = parts[i];
+      } else if (s != parts[i]) {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (routes_[r].method == method) {
+      m.route = &routes_[r];
+      m.params = std::move(params);
+    }
+    if (std::find(m.allowed.begin(), m.allowed.end(), routes_[r].method) == m.allowed.end()) {
+      m.allowed.push_back(routes_[r].method);
+    }
+  }
+  // A fixed segment beats a parameter: prefer the route with fewer parameters.
+  if (m.route != nullptr) {
+    for (size_t r = 0; r < routes_.size(); ++r) {
+      if (routes_[r].method != method || &routes_[r] == m.route) continue;
+      const auto& seg = segments_[r];
+      if (seg.size() != parts.size()) continue;
+      bool exact = true;
+      for (size_t i = 0; i < seg.size() && exact; ++i) exact = seg[i] == parts[i];
+      if (exact) {
+        m.route = &routes_[r];
+        m.params.clear();
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace ankang::server

@@ -1,0 +1,23 @@
+// SQLite implementation of Storage: one file in WAL mode with
+// synchronous=FULL (a committed transaction is on disk), versioned
+// migrations, prepared statements only. One writer connection behind a mutex
+// for every write and transaction; reads run in parallel on pooled reader
+// connections (":memory:" uses the one connection for everything).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/store/storage.h"
+
+namespace ankang::server {
+
+// The schema as ordered migrations (portable SQL); index i is version i+1.
+const std::vector<std::string>& Migrations();
+
+// Opens (creating if needed) and migrates. path ":memory:" for tests.
+// Throws StorageError when the file cannot be opened or migrated.
+std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path);
+
+}  // namespace ankang::server
