@@ -10,9 +10,9 @@
 #include <string>
 
 #include "server/app.h"
-#include "server/crypto.h"
-#include "server/http_server.h"
-#include "server/storage_sqlite.h"
+#include "server/crypto/crypto.h"
+#include "server/http/pistache_server.h"
+#include "server/store/sqlite.h"
 
 namespace ankang::server::bench {
 

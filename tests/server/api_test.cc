@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "helpers.h"
-#include "server/qr.h"
+#include "server/render/qr.h"
 #include "shared/token.h"
 
 using namespace ankang::server;

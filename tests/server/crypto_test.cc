@@ -1,6 +1,6 @@
 // Crypto helpers: AEAD with context binding, keyed hashes, Argon2id, the
 // Ed25519 key set (kid, rotation, files with mode 0600).
-#include "server/crypto.h"
+#include "server/crypto/crypto.h"
 
 #include <sodium.h>
 #include <sys/stat.h>

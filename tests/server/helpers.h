@@ -7,9 +7,9 @@
 #include <string>
 
 #include "server/app.h"
-#include "server/crypto.h"
-#include "server/http_server.h"
-#include "server/storage_sqlite.h"
+#include "server/crypto/crypto.h"
+#include "server/http/pistache_server.h"
+#include "server/store/sqlite.h"
 #include "shared/validate.h"
 
 namespace ankang::server::testing {

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "server/router.h"
-#include "server/static_files.h"
+#include "server/http/router.h"
+#include "server/http/static_files.h"
 
 using namespace ankang::server;
 

@@ -2,7 +2,7 @@
 // before any handler sees them; a malformed escape is refused.
 #include <catch2/catch.hpp>
 
-#include "server/api.h"
+#include "server/http/request.h"
 
 namespace ankang::server {
 namespace {

@@ -1,6 +1,6 @@
 // service.cc: scoring reads only what it needs (the risk areas that matter to
 // a declaration) and gives the same verdict as with everything.
-#include "server/service.h"
+#include "server/domain/service.h"
 
 #include <catch2/catch.hpp>
 

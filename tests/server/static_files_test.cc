@@ -1,7 +1,7 @@
 // Static files beyond types and paths: gzip twins (sent only when accepted and
 // not older than the file), ETag / Last-Modified and 304, Cache-Control by
 // kind of file.
-#include "server/static_files.h"
+#include "server/http/static_files.h"
 
 #include <sys/stat.h>
 #include <sys/time.h>

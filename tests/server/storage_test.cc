@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/storage_sqlite.h"
+#include "server/store/sqlite.h"
 
 using namespace ankang::server;
 
