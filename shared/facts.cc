@@ -38,12 +38,6 @@ int64_t DayNumber(const Instant& t, int offset_minutes) {
   return DaysFromCivil(LocalDate(Instant{t.unix_seconds, offset_minutes}));
 }
 
-std::string StringAt(const Json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 int64_t IntParam(const Json& rule_set, const char* key, int64_t fallback) {
   if (!rule_set.is_object()) return fallback;
   auto p = rule_set.find("params");
@@ -126,10 +120,10 @@ Json BuildFacts(const FactsInput& in, const Json& rule_set) {
     for (const Json& entry : *t) {
       if (!entry.is_object()) continue;
       Json e = entry;
-      std::string region = StringAt(entry, "region");
+      std::string region = StrField(entry, "region");
       std::string risk;
       if (region == "overseas") {
-        std::string country = StringAt(entry, "country");
+        std::string country = StrField(entry, "country");
         risk = RiskOf(auth.risk_areas, country.empty() ? region : country);
         if (risk == "none") risk = RiskOf(auth.risk_areas, region);
       } else {
@@ -147,8 +141,8 @@ Json BuildFacts(const FactsInput& in, const Json& rule_set) {
       decl.contains("arrived_from_overseas_on") ? decl["arrived_from_overseas_on"] : Json(), today);
   std::string residence;
   auto person = decl.find("person");
-  if (person != decl.end()) residence = StringAt(*person, "region");
-  if (residence.empty()) residence = StringAt(decl, "region");
+  if (person != decl.end()) residence = StrField(*person, "region");
+  if (residence.empty()) residence = StrField(decl, "region");
   f["region_risk"] = RiskOf(auth.risk_areas, residence);
   f["declaration"] = decl;
 

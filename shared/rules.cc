@@ -674,21 +674,10 @@ class Checker {
 // ---------------------------------------------------------------- verdict
 
 Text ReadText(const Json& obj, const char* key) {
-  Text t;
-  if (!obj.is_object()) return t;
+  if (!obj.is_object()) return {};
   auto it = obj.find(key);
-  if (it == obj.end() || !it->is_object()) return t;
-  auto zh = it->find("zh");
-  auto en = it->find("en");
-  if (zh != it->end() && zh->is_string()) t.zh = zh->get<std::string>();
-  if (en != it->end() && en->is_string()) t.en = en->get<std::string>();
-  return t;
-}
-
-std::string StringAt(const Json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+  if (it == obj.end()) return {};
+  return {StrField(*it, "zh"), StrField(*it, "en")};
 }
 
 Text NextStep(const Json& rule, const Json& facts, int streak) {
@@ -740,7 +729,7 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
   auto params = rule_set.find("params");
   if (params != rule_set.end() && params->is_object()) facts["params"] = *params;
 
-  v.rules_version = StringAt(rule_set, "id") + "@" + StringAt(rule_set, "version");
+  v.rules_version = StrField(rule_set, "id") + "@" + StrField(rule_set, "version");
   const Json* health = Lookup(facts, "health.streak");
   if (health && health->is_number()) v.streak = static_cast<int>(health->get<double>());
 
@@ -749,11 +738,11 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
   if (rules != rule_set.end() && rules->is_array()) {
     for (const Json& r : *rules) {
       if (!r.is_object()) continue;
-      auto color = ColorFromString(StringAt(r, "color"));
+      auto color = ColorFromString(StrField(r, "color"));
       auto when = r.find("when");
       if (!color || when == r.end()) continue;
       if (!Truthy(Eval(*when, facts, 0))) continue;
-      v.fired.push_back({StringAt(r, "id"), *color, ReadText(r, "reason"), ReadText(r, "advice")});
+      v.fired.push_back({StrField(r, "id"), *color, ReadText(r, "reason"), ReadText(r, "advice")});
       fired_rules.push_back(&r);
     }
   }
@@ -778,12 +767,12 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
     v.next_step = NextStep(*fired_rules[order[0]], facts, v.streak);
   }
 
-  auto last = ParseInstant(StringAt(facts, "last_report_at"));
+  auto last = ParseInstant(StrField(facts, "last_report_at"));
   const Json* hours = Lookup(facts, "params.validity_hours");
   if (last && hours && hours->is_number()) {
     Instant until = *last;
     until.unix_seconds += static_cast<int64_t>(std::llround(hours->get<double>() * 3600));
-    if (auto now = ParseInstant(StringAt(facts, "now"))) {
+    if (auto now = ParseInstant(StrField(facts, "now"))) {
       until.offset_minutes = now->offset_minutes;
     }
     v.valid_until = FormatInstant(until);

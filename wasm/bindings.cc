@@ -175,22 +175,17 @@ bool MatrixFromJson(const std::string& text, QrMatrix* m) {
   return true;
 }
 
-std::string StringField(const Json& j, const char* key, const char* fallback = "") {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
 std::string RenderCardJs(const std::string& matrix, const std::string& info) {
   QrMatrix m;
   Json i = ParseOrNull(info);
   if (!MatrixFromJson(matrix, &m) || !i.is_object()) return "";
   CardInfo c;
-  c.color = ColorFromString(StringField(i, "color", "green")).value_or(Color::kGray);
-  c.name_masked = StringField(i, "name_masked");
-  c.issued_at = StringField(i, "issued_at");
-  c.valid_until = StringField(i, "valid_until");
-  c.lang = StringField(i, "lang", "zh");
-  c.title = StringField(i, "title");
+  c.color = ColorFromString(StrField(i, "color", "green")).value_or(Color::kGray);
+  c.name_masked = StrField(i, "name_masked");
+  c.issued_at = StrField(i, "issued_at");
+  c.valid_until = StrField(i, "valid_until");
+  c.lang = StrField(i, "lang", "zh");
+  c.title = StrField(i, "title");
   return RenderCardSvg(m, c);
 }
 
