@@ -2,7 +2,9 @@
 // document the rules read. Days are counted in the offset of `now`.
 #include "shared/facts.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace ankang {
 namespace {
@@ -47,6 +49,14 @@ int64_t IntParam(const Json& rule_set, const char* key, int64_t fallback) {
   return static_cast<int64_t>(std::llround(it->get<double>()));
 }
 
+// A declaration's "health" member; null when there is none.
+const Json& HealthOf(const Json& declaration) {
+  static const Json kNull;
+  if (!declaration.is_object()) return kNull;
+  auto h = declaration.find("health");
+  return h != declaration.end() ? *h : kNull;
+}
+
 // Whole days from a "YYYY-MM-DD" string to today; null when unparseable.
 Json DaysAgo(const Json& date, const Date& today) {
   if (!date.is_string()) return nullptr;
@@ -55,27 +65,23 @@ Json DaysAgo(const Json& date, const Date& today) {
   return DaysBetween(*d, today);
 }
 
-Report ReportFromDeclaration(const Json& decl, const Instant& at) {
+}  // namespace
+
+Report ReportFromHealth(std::string kind, const Instant& at, const Json& health) {
   Report r;
-  r.kind = "declaration";
+  r.kind = std::move(kind);
   r.at = at;
-  if (decl.is_object()) {
-    auto h = decl.find("health");
-    if (h != decl.end() && h->is_object()) {
-      auto t = h->find("temperature");
-      if (t != h->end() && t->is_number()) r.temperature = t->get<double>();
-      auto s = h->find("symptoms");
-      if (s != h->end() && s->is_array()) {
-        for (const Json& x : *s) {
-          if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
-        }
-      }
+  if (!health.is_object()) return r;
+  auto t = health.find("temperature");
+  if (t != health.end() && t->is_number()) r.temperature = t->get<double>();
+  auto s = health.find("symptoms");
+  if (s != health.end() && s->is_array()) {
+    for (const Json& x : *s) {
+      if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
     }
   }
   return r;
 }
-
-}  // namespace
 
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code) {
   int best = 0;
@@ -147,8 +153,9 @@ Json BuildFacts(const FactsInput& in, const Json& rule_set) {
   f["declaration"] = decl;
 
   // The latest self-report (the declaration itself when there are none).
-  const Report latest = in.reports.empty() ? ReportFromDeclaration(in.declaration, in.declared_at)
-                                           : in.reports.back();
+  const Report latest =
+      in.reports.empty() ? ReportFromHealth("declaration", in.declared_at, HealthOf(in.declaration))
+                         : in.reports.back();
   Json symptoms = Json::array();
   for (const std::string& s : latest.symptoms) symptoms.push_back(s);
   f["latest"] = {{"temperature", latest.temperature},

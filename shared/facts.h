@@ -55,6 +55,11 @@ struct FactsInput {
   Instant now;
 };
 
+// A report from a declaration's "health" member: its "temperature" when a
+// number, its "symptoms" that are strings. Default: health that is not an
+// object (absent, null, ...) gives temperature 36.5 and no symptoms.
+Report ReportFromHealth(std::string kind, const Instant& at, const Json& health);
+
 // Risk level of a region code with province/city inheritance: "high", "medium", "low", "none".
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code);
 

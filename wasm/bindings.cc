@@ -119,19 +119,7 @@ std::string PreviewJs(const std::string& body, const std::string& rule_set,
   in.declared_at = *now;
   in.now = *now;
   in.authority = AuthorityFromJson(a);
-  Report r;
-  r.kind = "declaration";
-  r.at = *now;
-  const Json& health = normalized["health"];
-  if (health.is_object()) {
-    auto t = health.find("temperature");
-    if (t != health.end() && t->is_number()) r.temperature = t->get<double>();
-    auto s = health.find("symptoms");
-    if (s != health.end() && s->is_array())
-      for (const Json& x : *s)
-        if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
-  }
-  in.reports.push_back(r);
+  in.reports.push_back(ReportFromHealth("declaration", *now, normalized["health"]));
   auto rr = a.is_object() ? a.find("review_required") : a.end();
   in.review_required = a.is_object() && rr != a.end() && rr->is_boolean() && rr->get<bool>();
   in.review_state = in.review_required ? "pending" : "none";

@@ -97,6 +97,25 @@ TEST_CASE("IsAbnormal: 37.3 or any symptom", "[facts]") {
   CHECK(IsAbnormal(r));
 }
 
+TEST_CASE("ReportFromHealth reads temperature and symptoms, defaults otherwise", "[facts]") {
+  const Instant at = At("2026-11-21T09:00:00+08:00");
+  Report r = ReportFromHealth("checkin", at,
+                              Json::parse(R"({"temperature": 37.8, "symptoms": ["dry_cough", 3,
+                                              "fatigue"], "fever_clinic_14d": false})"));
+  CHECK(r.kind == "checkin");
+  CHECK(r.at.unix_seconds == at.unix_seconds);
+  CHECK(r.temperature == 37.8);
+  CHECK(r.symptoms == std::vector<std::string>{"dry_cough", "fatigue"});  // non-strings skipped
+
+  for (const Json& health : {Json(), Json("x"), Json::array({36.9}), Json::object(),
+                             Json::parse(R"({"temperature": "38", "symptoms": "cough"})")}) {
+    Report d = ReportFromHealth("declaration", at, health);
+    CHECK(d.kind == "declaration");
+    CHECK(d.temperature == 36.5);
+    CHECK(d.symptoms.empty());
+  }
+}
+
 TEST_CASE("ReviewDeadline is 18:00 local the next day", "[facts]") {
   CHECK(FormatInstant(ReviewDeadline(At("2026-11-20T10:00:00+08:00"))) ==
         "2026-11-21T18:00:00+08:00");  // Friday -> Saturday 18:00
