@@ -1,8 +1,8 @@
 // Form building blocks shared by the declaration, check-in, edit and appeal
 // views: labelled fields with their error slot, region pickers, country
 // selects, symptom checkboxes, and the error display.
-import { el, nextId, setBi, setFn, setT, getLang } from './dom.js';
-import { regions, regionChain } from './core.js';
+import { el, nextId, setBi, setFn, setT, getLang } from './lang.js';
+import { regions, regionChain } from './regions.js';
 import { COUNTRIES, countryName } from './countries.js';
 
 // A labelled field. Returns {wrap, control, err, key}. The error slot is tied to

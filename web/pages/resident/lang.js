@@ -1,7 +1,9 @@
-// Tiny DOM helpers for the resident page. Text that depends on the language
-// is bound once (data-t = a key of the string table, or data-zh / data-en for
-// text that came from the server) and refreshed in place by applyLang(), so
-// switching language never rebuilds a form the resident is filling in.
+// Language binding of the resident page, on the shared DOM helper. Text that
+// depends on the language is bound once (data-t = a key of the string table,
+// or data-zh / data-en for text that came from the server) and refreshed in
+// place by applyLang(), so switching language never rebuilds a form the
+// resident is filling in.
+import { h, append, clear as emptyNode } from '../../common/dom.js';
 import { S } from './strings.js';
 
 let lang = 'zh';
@@ -20,34 +22,22 @@ export const pick = (pair) => (pair ? (lang === 'en' ? pair.en : pair.zh) || pai
 let uid = 0;
 export const nextId = (p) => `${p}${++uid}`;
 
-// el('label', {t: 'name', for: 'x'}, child, ...). Special props: t (string key),
-// bi ({zh,en} pair), class, on<Event> handlers, tp (placeholder key), al (aria-label key).
-export function el(tag, props, ...kids) {
-  const n = document.createElement(tag);
-  if (props) {
-    for (const k in props) {
-      const v = props[k];
-      if (v == null || v === false) continue;
-      if (k === 't') setT(n, v);
-      else if (k === 'bi') setBi(n, v);
-      else if (k === 'tp') { n.dataset.tp = v; n.placeholder = t(v); }
-      else if (k === 'al') { n.dataset.al = v; n.setAttribute('aria-label', t(v)); }
-      else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-      else if (k === 'class') n.className = v;
-      else if (k in n && k !== 'list' && k !== 'form') n[k] = v;
-      else n.setAttribute(k, v === true ? '' : v);
-    }
-  }
-  add(n, kids);
-  return n;
-}
+// The props el() binds to the language; any other goes to h().
+const LANG_PROPS = {
+  t: (n, key) => setT(n, key),
+  bi: (n, pair) => setBi(n, pair),
+  tp: (n, key) => { n.dataset.tp = key; n.placeholder = t(key); },
+  al: (n, key) => { n.dataset.al = key; n.setAttribute('aria-label', t(key)); },
+};
 
-function add(n, kids) {
-  for (const c of kids) {
-    if (c == null || c === false) continue;
-    if (Array.isArray(c)) add(n, c);
-    else n.append(c.nodeType ? c : document.createTextNode(String(c)));
-  }
+// el('label', {t: 'name', for: 'x'}, child, ...): h() with the language props
+// t (string key), bi ({zh,en} pair), tp (placeholder key), al (aria-label key).
+export function el(tag, props, ...kids) {
+  const plain = {};
+  for (const k in props) if (!(k in LANG_PROPS)) plain[k] = props[k];
+  const n = h(tag, plain);
+  for (const k in LANG_PROPS) if (props && props[k] != null && props[k] !== false) LANG_PROPS[k](n, props[k]);
+  return append(n, kids);
 }
 
 function unbind(n) {
@@ -87,6 +77,6 @@ export function applyLang(root = document) {
   for (const n of root.querySelectorAll('[data-fn]')) { const f = dyn.get(n); if (f) n.textContent = f(); }
 }
 
-export const $ = (sel, root = document) => root.querySelector(sel);
-export const clear = (n) => { unbind(n); n.textContent = ''; return n; };
+// Empties n and drops its binding, so applyLang() leaves what is put there next alone.
+export const clear = (n) => { unbind(n); return emptyNode(n); };
 export const show = (n, on = true) => { n.hidden = !on; return n; };

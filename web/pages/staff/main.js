@@ -5,29 +5,19 @@
 // shows the colour big and in words, the masked name, the ID tail, validity and
 // the change flag: nothing else about the person.
 import jsQR from 'jsqr';
-import { api, NetworkError, h, $, clear, bi, COLOR_WORDS, fmtTime, requireStaff, staffHeader, staffSession } from '../common/staff-api.js';
+import { NetworkError, staffClient } from '../../common/api.js';
+import { colorWord } from '../../common/colors.js';
+import { loadCore } from '../../common/core.js';
+import { h, $, clear } from '../../common/dom.js';
+import { bi, fmtTime, requireStaff, staffHeader } from '../../common/staff.js';
 import { loadKeyList, saveKeyList, buildKeyList, verifyOffline, maxKeyAgeHours, setMaxKeyAgeHours } from './offline.js';
 import { cue } from './cue.js';
 
 const ONLINE_TIMEOUT_MS = 2500;  // a gate cannot wait longer: go offline
+const { api, session } = staffClient;
 const root = $('#app');
-let core = null;  // the wasm core, for inspectToken
-let corePromise = null;
-
-function loadCore() {
-  if (corePromise) return corePromise;
-  corePromise = new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = '/ankang_core.js';
-    s.onload = () => {
-      // eslint-disable-next-line no-undef
-      AnkangCore({ locateFile: (p) => `/${p}` }).then((m) => { core = m; resolve(m); }, reject);
-    };
-    s.onerror = () => reject(new Error('wasm glue failed to load'));
-    document.head.append(s);
-  });
-  return corePromise;
-}
+// The wasm core parses tokens offline (inspectToken).
+const core = () => loadCore({ base: '/' });
 
 async function refreshKeys(statusEl) {
   try {
@@ -78,7 +68,9 @@ function showResult(panel, r, ms) {
   clear(panel);
   const valid = !!r.valid;
   const color = valid ? r.color : 'invalid';
-  const words = valid ? COLOR_WORDS[r.color] || { zh: r.color, en: r.color } : { zh: '无效', en: 'INVALID' };
+  // A gate reads the colour at a glance: the core's word, the English in capitals.
+  const word = colorWord(r.color);
+  const words = valid ? { zh: word.zh, en: word.en.toUpperCase() } : { zh: '无效', en: 'INVALID' };
   const st = STATUS_TEXT[r.status] || [r.status, r.status];
   panel.className = `result ${color}`;
   panel.dataset.status = r.status;
@@ -119,7 +111,7 @@ async function verify(qr, opts) {
         return { r: out, ms: performance.now() - t0 };
       }
       if (r.status === 401 || r.status === 403) {
-        staffSession.clear();
+        session.clear();
         return { r: { valid: false, status: 'error', message: 'session expired' }, ms: null };
       }
       if (r.status < 500) return { r: { valid: false, status: (r.data && r.data.status) || 'malformed' }, ms: performance.now() - t0 };
@@ -128,14 +120,15 @@ async function verify(qr, opts) {
       if (!(e instanceof NetworkError)) throw e;
     }
   }
-  const m = core || (await loadCore());
+  const m = await core();
+  if (!m) throw new Error('the wasm core did not load');
   const t1 = performance.now();
   const r = await verifyOffline(m, qr, loadKeyList(), Date.now(), maxKeyAgeHours());
   return { r, ms: performance.now() - t1 };
 }
 
 function startApp(sess) {
-  loadCore().catch(() => { /* offline mode will say so */ });
+  core();  // early, so offline verification is ready when the network goes
   // Keep the page itself for offline use (secure contexts only: https or localhost).
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/staff-sw.js', { scope: '/staff' }).catch(() => {});
   const keyAge = h('p', { class: 'keyage', id: 'key-age' });
@@ -251,7 +244,7 @@ function startApp(sess) {
   showKeyAge(keyAge);
   refreshKeys(keyAge);
   setInterval(() => { if (navigator.onLine !== false) refreshKeys(keyAge); else showKeyAge(keyAge); }, 5 * 60 * 1000);
-  window.__ankangStaff = { verify: (qr) => run(qr), refreshKeys: () => refreshKeys(keyAge), ready: () => loadCore() };
+  window.__ankangStaff = { verify: (qr) => run(qr), refreshKeys: () => refreshKeys(keyAge), ready: () => core() };
 }
 
-requireStaff(root, ['verifier', 'admin'], '安康码查验 Ankang verifier', startApp);
+requireStaff(root, ['verifier', 'admin'], startApp);

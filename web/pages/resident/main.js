@@ -1,9 +1,10 @@
 // The resident mini-page at "/": login, declaration, the code card, daily
 // check-in, family, edit, appeal and the paper code. One page, no routing:
 // nothing about the person ever appears in the URL.
-import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang, $ } from './dom.js';
-import { api, session, serverInfo, NetworkError, errorText } from './api.js';
-import { loadCore, setCore, call } from './core.js';
+import { $ } from '../../common/dom.js';
+import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang } from './lang.js';
+import { api, session, serverInfo, NetworkError, errorText } from './server.js';
+import { loadCore, call } from '../../common/core.js';
 import { declarationForm } from './form.js';
 import { codeCard } from './card.js';
 import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker } from './widgets.js';
@@ -553,7 +554,6 @@ setLang(P.lang === 'en' ? 'en' : 'zh');
 if (P.large) setLarge(true);
 start();
 loadCore().then((core) => {
-  setCore(core);
   document.documentElement.dataset.core = core ? 'wasm' : 'none';
   if (currentForm) currentForm.refresh();
 });

@@ -2,52 +2,27 @@
 // Signs in with phone + one-time code if needed (the same session key as the
 // resident page), records the visit with a temperature for self and the family
 // members present, then shows each one's own health code to the door staff.
-import { h, $, clear, bi, COLOR_WORDS, fmtTime } from '../common/staff-api.js';
+import { residentClient } from '../../common/api.js';
+import { colorWord } from '../../common/colors.js';
+import { loadCore, getCore } from '../../common/core.js';
+import { h, $, clear } from '../../common/dom.js';
+import { bi, fmtTime, errorText } from '../../common/staff.js';
 
 const root = $('#app');
-const SESSION_KEY = 'ankang.session';  // shared with the resident page (web/resident/api.js)
 const venueId = decodeURIComponent(location.pathname.replace(/^\/v\//, '').replace(/\/.*$/, ''));
 
-const session = {
-  get() { try { return JSON.parse(sessionStorage.getItem(SESSION_KEY)) || null; } catch { return null; } },
-  set(s) { try { sessionStorage.setItem(SESSION_KEY, JSON.stringify(s)); } catch { /* private mode */ } },
-  clear() { try { sessionStorage.removeItem(SESSION_KEY); } catch { /* ignore */ } },
-};
-
-async function api(method, path, body) {
-  const headers = {};
-  const s = session.get();
-  if (s && s.token) headers.Authorization = `Bearer ${s.token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  const txt = await res.text();
-  let data = null;
-  try { data = txt ? JSON.parse(txt) : null; } catch { data = null; }
-  return { status: res.status, data };
-}
-const err = (r) => (r.data && r.data.error ? `${r.data.error.code}: ${typeof r.data.error.message === 'object' ? r.data.error.message.zh : r.data.error.message || ''}` :
-  r.data && r.data.errors ? r.data.errors.map((e) => `${e.field} ${e.code}`).join('; ') : `HTTP ${r.status}`);
-
-let core = null;
-function loadCore() {
-  return new Promise((resolve) => {
-    const s = document.createElement('script');
-    s.src = '/ankang_core.js';
-    s.onload = () => window.AnkangCore({ locateFile: (p) => `/${p}` }).then((m) => { core = m; resolve(m); }, () => resolve(null));
-    s.onerror = () => resolve(null);
-    document.head.append(s);
-  });
-}
+const { api, session } = residentClient;
 
 function codeCard(p, code) {
   const color = code && code.color;
-  const words = COLOR_WORDS[color] || { zh: color || '?', en: color || '?' };
+  const words = colorWord(color);
   const card = h('div', { class: `code-card card`, 'data-color': color || '', 'data-person': p.person_id });
   card.append(h('div', { class: `result ${color}`, role: 'status', 'aria-label': `${p.name_masked || ''} ${words.zh} ${words.en}` },
     h('div', { class: 'big' }, h('span', null, words.zh), h('span', { class: 'en' }, words.en)),
     h('p', { class: 'status' }, p.name_masked || ''),
     code && code.valid_until ? h('p', { class: 'mode' }, `有效期至 Valid until ${fmtTime(code.valid_until)}`) : null));
   const m = code && (code.qr_matrix || code.matrix);
+  const core = getCore();
   if (m && core) {
     const matrix = typeof m === 'string' ? m : JSON.stringify(m);
     const svg = core.renderCard(matrix, JSON.stringify({ color, name_masked: p.name_masked || '', issued_at: code.issued_at || '', valid_until: code.valid_until || '', lang: 'zh' }));
@@ -67,7 +42,7 @@ async function login(box, onDone) {
   send.addEventListener('click', async () => {
     msg.textContent = '';
     const r = await api('POST', '/auth/otp', { phone: phone.value.trim() });
-    if (r.status !== 202) { msg.textContent = err(r); return; }
+    if (r.status !== 202) { msg.textContent = errorText(r); return; }
     if (r.data && r.data.dev_code) devHint.textContent = `开发模式验证码 Dev code: ${r.data.dev_code}`;
     code.focus();
   });
@@ -79,7 +54,7 @@ async function login(box, onDone) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const r = await api('POST', '/auth/login', { phone: phone.value.trim(), code: code.value.trim() });
-    if (r.status !== 200) { msg.textContent = err(r); return; }
+    if (r.status !== 200) { msg.textContent = errorText(r); return; }
     session.set({ token: r.data.token, account_id: r.data.account_id });
     form.remove();
     onDone();
@@ -88,12 +63,12 @@ async function login(box, onDone) {
 }
 
 async function main() {
-  const corePromise = loadCore();
+  const corePromise = loadCore({ base: '/' });
   const head = h('header', { class: 'bar' }, h('strong', null, '场所登记 Venue check-in'));
   const body = h('main', { class: 'visit' });
   root.append(head, body);
   const v = await api('GET', `/venues/${encodeURIComponent(venueId)}`);
-  if (v.status !== 200) { body.append(h('p', { class: 'error', id: 'venue-missing' }, bi('场所码无效', 'Unknown venue code'), ` (${err(v)})`)); return; }
+  if (v.status !== 200) { body.append(h('p', { class: 'error', id: 'venue-missing' }, bi('场所码无效', 'Unknown venue code'), ` (${errorText(v)})`)); return; }
   body.append(h('h1', { id: 'venue-title' }, v.data.name), h('p', { class: 'muted' }, v.data.address || v.data.region_name || ''));
   const box = h('div');
   body.append(box);
@@ -102,7 +77,7 @@ async function main() {
     clear(box);
     const pr = await api('GET', '/persons');
     if (pr.status === 401) { session.clear(); return login(box, form); }
-    if (pr.status !== 200) { box.append(h('p', { class: 'error' }, err(pr))); return; }
+    if (pr.status !== 200) { box.append(h('p', { class: 'error' }, errorText(pr))); return; }
     const persons = Array.isArray(pr.data) ? pr.data : [];
     if (!persons.length) {
       box.append(h('p', { id: 'no-persons' }, bi('请先完成健康申报', 'Please declare first'), ' ', h('a', { href: '/' }, bi('去申报', 'Declare'))));
@@ -124,7 +99,7 @@ async function main() {
       if (!visitors.length) { msg.textContent = '请选择到访人员 Choose who is here'; return; }
       if (visitors.some((x) => x.temperature == null)) { msg.textContent = '请填写体温 Enter each temperature'; return; }
       const r = await api('POST', `/venues/${encodeURIComponent(venueId)}/checkins`, { visitors });
-      if (r.status !== 201) { msg.textContent = err(r); return; }
+      if (r.status !== 201) { msg.textContent = errorText(r); return; }
       await corePromise;
       clear(box);
       const at = r.data.visits && r.data.visits[0] && r.data.visits[0].visited_at;

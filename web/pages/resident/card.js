@@ -2,8 +2,8 @@
 // by the core's renderer from the server's module matrix, masked name, a live
 // clock and a moving stripe (a screenshot is recognisable), validity, reasons
 // and advice, streak and next step, and an "offline since" mark.
-import { el, t, setBi, setFn, pick } from './dom.js';
-import { qrSvg } from './core.js';
+import { el, t, setBi, setFn, pick } from './lang.js';
+import { qrSvg } from './qr.js';
 import { relang } from './widgets.js';
 import { colorBadge, colorWords, showTime, clockText, isPast, learnOffset } from './util.js';
 

@@ -1,7 +1,8 @@
 // Time and colour helpers. Times are shown in the server's time zone (the
 // offset of the last ISO time it sent, +08:00 by default), as the server counts days.
-import { el, t, getLang } from './dom.js';
-import { serverNow } from './api.js';
+import { colorWord } from '../../common/colors.js';
+import { el, t, pick, getLang } from './lang.js';
+import { serverNow } from './server.js';
 
 let offsetMin = 480;
 export function learnOffset(iso) {
@@ -33,6 +34,6 @@ export const isPast = (iso) => Date.parse(iso) < serverNow();
 // Colour in words and as a swatch; the words are what screen readers read.
 export function colorBadge(color) {
   return el('p', { class: `badge c-${color}` }, el('span', { class: 'sw', 'aria-hidden': 'true' }),
-    el('strong', { t: `c_${color}` }), ' ', el('span', { class: 'cw', t: `cw_${color}` }));
+    el('strong', { bi: colorWord(color) }), ' ', el('span', { class: 'cw', t: `cw_${color}` }));
 }
-export const colorWords = (color) => `${t(`c_${color}`)}${getLang() === 'en' ? '. ' : '，'}${t(`cw_${color}`)}`;
+export const colorWords = (color) => `${pick(colorWord(color))}${getLang() === 'en' ? '. ' : '，'}${t(`cw_${color}`)}`;

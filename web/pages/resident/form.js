@@ -3,9 +3,9 @@
 // finds a problem. Without the core the server's 422 answer fills the same
 // error slots. modes: "self" (first declaration), "family" (someone else),
 // "again" (a new declaration for a known person: no personal fields).
-import { el, t, setT, setBi, setFn, clear, nextId } from './dom.js';
-import { api, serverNow, NetworkError, errorText } from './api.js';
-import { call, getCore } from './core.js';
+import { el, t, setT, setBi, setFn, clear, nextId } from './lang.js';
+import { api, serverNow, NetworkError, errorText } from './server.js';
+import { call, getCore } from '../../common/core.js';
 import {
   field, group, input, select, radios, radioValue, symptomBoxes, symptomValues, countrySelect, regionPicker,
   showErrors,

@@ -4,9 +4,12 @@
 // appeals (overdue highlighted), review regions, trusted issuers (互认), venues
 // (who was there, mark close contacts), persons (audited reveal), staff
 // accounts and the audit log. Every call here is audited by the server.
-import { api, h, $, clear, bi, fmtTime, requireStaff, staffHeader, errorText, splitCsvLines } from '../common/staff-api.js';
+import { staffClient } from '../../common/api.js';
+import { h, $, clear } from '../../common/dom.js';
+import { bi, fmtTime, requireStaff, staffHeader, errorText } from '../../common/staff.js';
 import { stackedColumns, stackedBars, COLORS } from './charts.js';
 
+const { api } = staffClient;
 const root = $('#app');
 const CHUNK_LINES = 50;
 
@@ -54,7 +57,7 @@ function csvImport(box, { id, path, title, example }) {
   file.addEventListener('change', async () => { if (file.files[0]) text.value = await file.files[0].text(); });
   const go = h('button', { type: 'button', class: 'primary', id: `${id}-import` }, bi('导入', 'Import'));
   go.addEventListener('click', async () => {
-    const lines = splitCsvLines(text.value);
+    const lines = text.value.replace(/\r\n?/g, '\n').split('\n');
     while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
     clear(errs);
     summary.className = '';
@@ -394,4 +397,4 @@ function startApp(sess) {
   show(location.hash.slice(1));
 }
 
-requireStaff(root, ['admin'], '防控管理 Ankang admin', startApp);
+requireStaff(root, ['admin'], startApp);

@@ -1,7 +1,7 @@
 // Service worker of the resident page: keeps the page itself (HTML, CSS, JS,
 // wasm) so it opens without a network and shows the last code kept on the
 // device. Never touches /api/: codes are not cached here.
-const VERSION = '__VERSION__';
+const VERSION = 'ankang-__VERSION__';
 const SHELL = ['./', 'index.css', 'index.js', 'ankang_core.js', 'ankang_core.wasm'];
 
 self.addEventListener('install', (e) => {

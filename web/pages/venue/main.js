@@ -1,8 +1,11 @@
 // /venue: the venue manager (场所). Registers a place, shows its venue code
 // (场所码: a QR of the URL /v/{venue_id}) as a printable SVG poster, and the
 // place's own visit counts, nothing about the visitors.
-import { api, h, $, clear, bi, requireStaff, staffHeader, errorText } from '../common/staff-api.js';
+import { staffClient } from '../../common/api.js';
+import { h, $, clear } from '../../common/dom.js';
+import { bi, requireStaff, staffHeader, errorText } from '../../common/staff.js';
 
+const { api } = staffClient;
 const root = $('#app');
 
 function startApp(sess) {
@@ -63,4 +66,4 @@ function startApp(sess) {
   load();
 }
 
-requireStaff(root, ['venue', 'admin'], '场所码 Ankang venues', startApp);
+requireStaff(root, ['venue', 'admin'], startApp);

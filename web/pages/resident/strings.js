@@ -1,6 +1,7 @@
 // The page's own words: key -> [zh-CN, en]. Messages about the data itself
 // (field errors, reasons, advice) come from the core or the server in both
-// languages and are not repeated here.
+// languages, and the colour words from the core (common/colors.js); they are
+// not repeated here.
 export const S = {
   app: ['安康码', 'Ankang health code'],
   lang_switch: ['English', '中文'],
@@ -98,10 +99,6 @@ export const S = {
   server_errors: ['服务器发现 {n} 处问题，已在对应栏目标出。', 'The server found {n} problem(s); they are marked by the fields.'],
   // card
   code_of: ['{name} 的健康码', 'Health code of {name}'],
-  c_green: ['绿码', 'Green code'],
-  c_yellow: ['黄码', 'Yellow code'],
-  c_red: ['红码', 'Red code'],
-  c_gray: ['灰码（待审核）', 'Gray code (awaiting review)'],
   cw_green: ['绿色：可通行', 'green: you may pass'],
   cw_yellow: ['黄色：需居家观察', 'yellow: stay home and observe'],
   cw_red: ['红色：需集中隔离', 'red: quarantine required'],

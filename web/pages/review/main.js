@@ -2,8 +2,11 @@
 // require review wait here in gray; the issuer approves (the code the rules
 // give is issued) or rejects with a note. The server auto-issues at 18:00 the
 // next day (SPEC §3); the deadline is shown and late ones are highlighted.
-import { api, h, $, clear, bi, fmtTime, requireStaff, staffHeader, errorText } from '../common/staff-api.js';
+import { staffClient } from '../../common/api.js';
+import { h, $, clear } from '../../common/dom.js';
+import { bi, fmtTime, requireStaff, staffHeader, errorText } from '../../common/staff.js';
 
+const { api } = staffClient;
 const root = $('#app');
 
 // The health answers an issuer judges (no identity data beyond the masked name).
@@ -67,4 +70,4 @@ function startApp(sess) {
   load();
 }
 
-requireStaff(root, ['issuer', 'admin'], '审核签发 Ankang review', startApp);
+requireStaff(root, ['issuer', 'admin'], startApp);

@@ -1,0 +1,74 @@
+// What the staff pages (/staff, /admin, /review, /venue) share beyond the
+// client and the DOM helper: the sign-in form and header bar on the staff
+// session (staffClient of api.js), bilingual labels, error answers and times
+// as text. The venue check-in page /v/{id} uses the labels and texts too.
+import { staffClient } from './api.js';
+import { h } from './dom.js';
+
+// "code: message" of an error answer, for display.
+export function errorText(r) {
+  const e = r && r.data && r.data.error;
+  if (e) {
+    const m = typeof e.message === 'object' && e.message ? `${e.message.zh} / ${e.message.en}` : e.message;
+    return `${e.code}${m ? ': ' + m : ''}`;
+  }
+  if (r && r.data && Array.isArray(r.data.errors)) {
+    return r.data.errors.map((x) => `${x.field || x.path || x.line || ''} ${x.code}: ${x.message || ''}`).join('\n');
+  }
+  return `HTTP ${r ? r.status : '?'}`;
+}
+
+// Bilingual label: "中文 English".
+export const bi = (zh, en) => [h('span', { lang: 'zh-CN' }, zh), ' ', h('span', { lang: 'en', class: 'en' }, en)];
+
+// Local date-time text for an ISO instant or Unix seconds.
+export function fmtTime(v) {
+  if (v == null || v === '') return '';
+  // The server's ISO text carries its time zone (days count there): show that wall time.
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d)$/.test(v)) return v.slice(0, 16).replace('T', ' ');
+  const d = typeof v === 'number' ? new Date(v * 1000) : new Date(v);
+  if (isNaN(d)) return String(v);
+  const p = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+// Renders the login form, headed by the page's title, into `root` unless a
+// session with one of `roles` exists; calls onReady(session) once signed in.
+export function requireStaff(root, roles, onReady) {
+  const s = staffClient.session.get();
+  if (s && s.token && roles.includes(s.role)) { onReady(s); return; }
+  const msg = h('p', { class: 'error', role: 'alert', id: 'login-error' });
+  const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { class: 'card login', id: 'login-form' },
+    h('h1', null, document.title),
+    h('label', { for: 'login-user' }, bi('用户名', 'Username')), user,
+    h('label', { for: 'login-pass' }, bi('密码', 'Password')), pass,
+    h('button', { type: 'submit', class: 'primary', id: 'login-submit' }, bi('登录', 'Sign in')),
+    msg);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    try {
+      const r = await staffClient.api('POST', '/auth/staff', { username: user.value.trim(), password: pass.value }, { token: '' });
+      if (r.status !== 200) { msg.textContent = `登录失败 Sign-in failed (${errorText(r)})`; return; }
+      if (!roles.includes(r.data.role)) { msg.textContent = `此页面需要角色 This page needs role: ${roles.join(' / ')}`; return; }
+      const sess = { token: r.data.token, role: r.data.role, username: user.value.trim() };
+      staffClient.session.set(sess);
+      form.remove();
+      onReady(sess);
+    } catch (e) {
+      msg.textContent = `无法连接服务器 Cannot reach the server`;
+    }
+  });
+  root.append(form);
+  user.focus();
+}
+
+// Header bar with the signed-in user and a sign-out button.
+export function staffHeader(title, sess) {
+  return h('header', { class: 'bar' },
+    h('strong', null, title),
+    h('span', { class: 'who', id: 'who' }, `${sess.username || ''} (${sess.role})`),
+    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => { staffClient.session.clear(); location.reload(); } }, bi('退出', 'Sign out')));
+}

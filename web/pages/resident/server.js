@@ -1,0 +1,38 @@
+// The resident page's line to the server: the resident session and api() of
+// the shared client, the server's clock and its error messages as {zh, en}.
+import { residentClient } from '../../common/api.js';
+
+export { NetworkError } from '../../common/api.js';
+export const { api, session } = residentClient;
+
+let skew = 0;  // server clock minus this device's clock (serverInfo)
+export const serverNow = () => Date.now() + skew;
+
+// The server's clock (it can differ from the device's, and is moved in --dev
+// trials) and whether it runs as a local trial: GET /healthz {"now","dev"}.
+export async function serverInfo() {
+  try {
+    const t0 = Date.now();
+    const res = await fetch('/healthz', { cache: 'no-store', credentials: 'omit' });
+    const info = await res.json();
+    const now = Date.parse(info.now);
+    if (now) skew = now - (t0 + Date.now()) / 2;
+    return info;
+  } catch {
+    return null;
+  }
+}
+
+// The server's error message pair, if any: {"error":{"code","message"}} (message
+// may be a {zh,en} object or a string).
+export function errorText(data) {
+  const e = data && data.error;
+  if (!e) return null;
+  const m = e.message;
+  if (m && typeof m === 'object') return m;
+  // "English sentence. 中文句子。": split where the Chinese starts.
+  const text = String(m || e.code);
+  const i = text.search(/[\u3400-\u9fff]/);
+  if (i > 0) return { en: text.slice(0, i).trim(), zh: text.slice(i).trim() };
+  return { zh: text, en: text };
+}
