@@ -129,4 +129,15 @@ Instant AtLocalTime(const Date& d, int hour, int minute, int offset_minutes) {
   return Instant{local - offset_minutes * 60, offset_minutes};
 }
 
+Instant AddWorkingDays(const Instant& at, int n) {
+  Instant t = at;
+  while (n > 0) {
+    t.unix_seconds += 86400;
+    // 1970-01-01 was a Thursday; 0 = Sunday, 6 = Saturday.
+    const int64_t weekday = (DaysFromCivil(LocalDate(t)) % 7 + 11) % 7;
+    if (weekday != 0 && weekday != 6) --n;
+  }
+  return t;
+}
+
 }  // namespace ankang

@@ -49,5 +49,8 @@ inline int64_t DaysBetween(const Date& a, const Date& b) {
   return DaysFromCivil(b) - DaysFromCivil(a);
 }
 inline Date AddDays(const Date& d, int64_t n) { return CivilFromDays(DaysFromCivil(d) + n); }
+// `at` plus n working days (Monday to Friday in at's local time; public
+// holidays are not known), at the same local time and offset. n <= 0 gives at.
+Instant AddWorkingDays(const Instant& at, int n);
 
 }  // namespace ankang

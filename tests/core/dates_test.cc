@@ -112,3 +112,22 @@ TEST_CASE("LocalDate counts days in the instant's offset", "[dates]") {
   CHECK(at.unix_seconds == 1710460800 + 10 * 3600);
   CHECK(ankang::LocalDate(at) == Date{2024, 3, 15});
 }
+
+TEST_CASE("AddWorkingDays skips Saturdays and Sundays, keeping time and offset", "[dates]") {
+  auto add = [](const char* iso, int n) {
+    return ankang::FormatInstant(ankang::AddWorkingDays(*ankang::ParseInstant(iso), n));
+  };
+  // 2026-11-20 is a Friday.
+  CHECK(add("2026-11-20T10:00:00+08:00", 1) == "2026-11-23T10:00:00+08:00");  // Monday
+  CHECK(add("2026-11-20T10:00:00+08:00", 3) == "2026-11-25T10:00:00+08:00");  // Wednesday
+  CHECK(add("2026-11-18T10:00:00+08:00", 2) == "2026-11-20T10:00:00+08:00");  // Wed -> Fri
+  CHECK(add("2026-11-21T15:30:00+08:00", 1) == "2026-11-23T15:30:00+08:00");  // Sat -> Mon
+  CHECK(add("2026-11-22T15:30:00+08:00", 5) == "2026-11-27T15:30:00+08:00");  // Sun -> Fri
+  CHECK(add("2026-11-20T10:00:00+08:00", 10) == "2026-12-04T10:00:00+08:00");
+  CHECK(add("2026-12-31T09:00:00+08:00", 2) == "2027-01-04T09:00:00+08:00");  // over the year
+  CHECK(add("2026-11-21T15:30:00+08:00", 0) == "2026-11-21T15:30:00+08:00");
+  CHECK(add("2026-11-21T15:30:00+08:00", -2) == "2026-11-21T15:30:00+08:00");
+  // Weekdays are those of the instant's own offset: Friday 20:00Z is Saturday in +08:00.
+  CHECK(add("2026-11-20T20:00:00Z", 1) == "2026-11-23T20:00:00+00:00");
+  CHECK(add("2026-11-21T04:00:00+08:00", 1) == "2026-11-23T04:00:00+08:00");
+}
