@@ -6,6 +6,8 @@
 #include <cmath>
 #include <utility>
 
+#include "shared/regions.h"
+
 namespace ankang {
 namespace {
 
@@ -26,14 +28,6 @@ const char* LevelName(int rank) {
       return "low";
   }
   return "none";
-}
-
-bool IsDigits(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
 }
 
 int64_t DayNumber(const Instant& t, int offset_minutes) {
@@ -85,14 +79,9 @@ Report ReportFromHealth(std::string kind, const Instant& at, const Json& health)
 
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code) {
   int best = 0;
-  auto consider = [&](const std::string& key) {
+  for (const std::string& key : RegionAndAncestors(code)) {
     auto it = areas.find(key);
     if (it != areas.end()) best = std::max(best, LevelRank(it->second));
-  };
-  consider(code);
-  if (code.size() == 6 && IsDigits(code)) {
-    consider(code.substr(0, 4) + "00");
-    consider(code.substr(0, 2) + "0000");
   }
   return LevelName(best);
 }

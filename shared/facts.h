@@ -60,7 +60,8 @@ struct FactsInput {
 // object (absent, null, ...) gives temperature 36.5 and no symptoms.
 Report ReportFromHealth(std::string kind, const Instant& at, const Json& health);
 
-// Risk level of a region code with province/city inheritance: "high", "medium", "low", "none".
+// Risk level of a region code: the most severe level set on the code or on a
+// code it falls under (RegionAndAncestors): "high", "medium", "low", "none".
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code);
 
 // True when a report is abnormal: temperature >= 37.3 or any symptom.

@@ -161,6 +161,30 @@ const Region* FindRegion(std::string_view code) {
   return it;
 }
 
+bool IsKnownRegion(std::string_view code) { return FindRegion(code) != nullptr; }
+
+std::vector<std::string> RegionAndAncestors(std::string_view code) {
+  std::vector<std::string> out;
+  if (code.empty()) return out;
+  out.emplace_back(code);
+  const bool six_digits = code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                          });
+  if (!six_digits) return out;
+  const std::string city = std::string(code.substr(0, 4)) + "00";
+  const std::string province = std::string(code.substr(0, 2)) + "0000";
+  if (city != out.back()) out.push_back(city);
+  if (province != out.back()) out.push_back(province);
+  return out;
+}
+
+bool RegionCovers(const std::vector<std::string>& list, std::string_view region) {
+  for (const std::string& code : RegionAndAncestors(region)) {
+    if (std::find(list.begin(), list.end(), code) != list.end()) return true;
+  }
+  return false;
+}
+
 bool IsKnownProvince(std::string_view two_digits) {
   if (two_digits.size() != 2) return false;
   const Region* r = FindRegion(std::string(two_digits) + "0000");

@@ -25,6 +25,17 @@ struct Region {
 
 // nullptr when the code is not in the table.
 const Region* FindRegion(std::string_view code);
+// True when the code is in the table (a province, city or county code).
+bool IsKnownRegion(std::string_view code);
+// The code and the codes it falls under, most specific first, without
+// duplicates: "370102" -> {"370102", "370100", "370000"}, "370100" ->
+// {"370100", "370000"}, "370000" -> {"370000"}. Read from the digits alone,
+// whether or not the table has them. Anything but 6 digits ("overseas", "USA")
+// gives just itself; "" gives nothing.
+std::vector<std::string> RegionAndAncestors(std::string_view code);
+// True when region or one of RegionAndAncestors(region) is in the list: a
+// listed province or city covers everything below it.
+bool RegionCovers(const std::vector<std::string>& list, std::string_view region);
 // True for a 2-digit province part that exists ("11".."82").
 bool IsKnownProvince(std::string_view two_digits);
 // Children of a code ("" gives the provinces).

@@ -420,7 +420,7 @@ std::string CheckRegionCode(const std::string& code, const std::string& field, c
         std::string("Please choose ") + l.en + " from the list (a 6-digit division code).");
     return "";
   }
-  if (FindRegion(code) == nullptr) {
+  if (!IsKnownRegion(code)) {
     Add(errs, field, "bad_region",
         std::string("没有找到这个地区代码（") + code + "），请从列表中重新选择",
         "The division code " + code + " was not found. Please choose " + l.en +

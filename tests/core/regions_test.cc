@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
+#include <vector>
 
 TEST_CASE("FindRegion looks up codes", "[regions]") {
   const ankang::Region* r = ankang::FindRegion("370102");
@@ -104,4 +105,48 @@ TEST_CASE("RegionTree nests provinces, cities and counties", "[regions]") {
   }
   CHECK(found);
   CHECK(nodes == ankang::RegionCount());
+}
+
+TEST_CASE("IsKnownRegion: codes of the table only", "[regions]") {
+  CHECK(ankang::IsKnownRegion("370102"));  // county
+  CHECK(ankang::IsKnownRegion("370100"));  // city
+  CHECK(ankang::IsKnownRegion("370000"));  // province
+  CHECK_FALSE(ankang::IsKnownRegion("999999"));
+  CHECK_FALSE(ankang::IsKnownRegion("000000"));
+  CHECK_FALSE(ankang::IsKnownRegion("37010"));
+  CHECK_FALSE(ankang::IsKnownRegion("3701020"));
+  CHECK_FALSE(ankang::IsKnownRegion(""));
+  CHECK_FALSE(ankang::IsKnownRegion("overseas"));
+}
+
+TEST_CASE("RegionAndAncestors: the code, its city and its province", "[regions]") {
+  using V = std::vector<std::string>;
+  CHECK(ankang::RegionAndAncestors("370102") == V{"370102", "370100", "370000"});
+  CHECK(ankang::RegionAndAncestors("370100") == V{"370100", "370000"});
+  CHECK(ankang::RegionAndAncestors("370000") == V{"370000"});
+  CHECK(ankang::RegionAndAncestors("370001") == V{"370001", "370000"});
+  // From the digits alone: codes the table lacks still have ancestors.
+  CHECK(ankang::RegionAndAncestors("999901") == V{"999901", "999900", "990000"});
+  CHECK(ankang::RegionAndAncestors("overseas") == V{"overseas"});
+  CHECK(ankang::RegionAndAncestors("USA") == V{"USA"});
+  CHECK(ankang::RegionAndAncestors("37010a") == V{"37010a"});
+  CHECK(ankang::RegionAndAncestors("3701020") == V{"3701020"});
+  CHECK(ankang::RegionAndAncestors("").empty());
+}
+
+TEST_CASE("RegionCovers: a listed province or city covers what is below it", "[regions]") {
+  const std::vector<std::string> list = {"370000", "420100", "440305"};
+  CHECK(ankang::RegionCovers(list, "370102"));  // province listed
+  CHECK(ankang::RegionCovers(list, "370100"));
+  CHECK(ankang::RegionCovers(list, "370000"));
+  CHECK(ankang::RegionCovers(list, "420106"));  // city listed
+  CHECK(ankang::RegionCovers(list, "420100"));
+  CHECK_FALSE(ankang::RegionCovers(list, "420000"));  // a city does not cover its province
+  CHECK_FALSE(ankang::RegionCovers(list, "420200"));
+  CHECK(ankang::RegionCovers(list, "440305"));  // county listed
+  CHECK_FALSE(ankang::RegionCovers(list, "440306"));
+  CHECK_FALSE(ankang::RegionCovers(list, "440300"));
+  CHECK_FALSE(ankang::RegionCovers(list, ""));
+  CHECK_FALSE(ankang::RegionCovers({}, "370102"));
+  CHECK(ankang::RegionCovers({"370102"}, "370102"));
 }
