@@ -8,6 +8,7 @@
 #include "shared/card.h"
 
 #include <string_view>
+#include <utility>
 
 #include "shared/dates.h"
 
@@ -134,6 +135,42 @@ std::string XmlEscape(std::string_view s) {
     }
   }
   return out;
+}
+
+Json ToJson(const QrMatrix& qr) {
+  std::string bits(qr.modules.size(), '0');
+  for (size_t i = 0; i < qr.modules.size(); ++i) {
+    if (qr.modules[i]) bits[i] = '1';
+  }
+  return Json{{"size", qr.size}, {"bits", std::move(bits)}};
+}
+
+std::optional<QrMatrix> QrMatrixFromJson(const Json& j) {
+  if (!j.is_object()) return std::nullopt;
+  auto size = j.find("size");
+  auto bits = j.find("bits");
+  if (size == j.end() || bits == j.end() || !size->is_number_integer() || !bits->is_string()) {
+    return std::nullopt;
+  }
+  const int64_t n = size->get<int64_t>();
+  const std::string& b = bits->get_ref<const std::string&>();
+  if (n <= 0 || n > 177 || b.size() != static_cast<size_t>(n * n)) return std::nullopt;
+  QrMatrix m;
+  m.size = static_cast<int>(n);
+  m.modules.resize(b.size());
+  for (size_t i = 0; i < b.size(); ++i) m.modules[i] = b[i] == '1' ? 1 : 0;
+  return m;
+}
+
+CardInfo CardInfoFromJson(const Json& info) {
+  CardInfo c;
+  c.color = ColorFromString(StrField(info, "color", "green")).value_or(Color::kGray);
+  c.name_masked = StrField(info, "name_masked");
+  c.issued_at = StrField(info, "issued_at");
+  c.valid_until = StrField(info, "valid_until");
+  c.lang = StrField(info, "lang", "zh");
+  c.title = StrField(info, "title");
+  return c;
 }
 
 std::string RenderQrSvg(const QrMatrix& qr, Color color) {

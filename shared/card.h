@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shared/color.h"
+#include "shared/json.h"
 
 namespace ankang {
 
@@ -24,6 +27,17 @@ struct CardInfo {
   std::string lang = "zh";  // "zh" or "en": labels on the card
   std::string title;        // e.g. issuer display name; "" for the default "安康码 Ankang"
 };
+
+// The matrix as JSON: {"size": N, "bits": "0101..."} (row-major, N*N, '1' dark).
+Json ToJson(const QrMatrix& qr);
+// The matrix from ToJson's form; nullopt unless size is 1..177 (QR versions
+// 1-40 are at most 177 modules a side) and bits has size*size characters.
+// Any character but '1' is a light module.
+std::optional<QrMatrix> QrMatrixFromJson(const Json& j);
+// The card's fields from {"color", "name_masked", "issued_at", "valid_until",
+// "lang", "title"}. Default: a missing string is "", lang "zh", color "green";
+// an unknown colour is gray.
+CardInfo CardInfoFromJson(const Json& info);
 
 // A square QR SVG: modules in the code's colour (gray for gray codes) on white,
 // quiet zone of 4 modules, crisp edges; one <path>. viewBox in module units.

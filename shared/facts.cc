@@ -77,6 +77,44 @@ Report ReportFromHealth(std::string kind, const Instant& at, const Json& health)
   return r;
 }
 
+AuthorityView AuthorityFromJson(const Json& authority) {
+  AuthorityView view;
+  if (!authority.is_object()) return view;
+  auto areas = authority.find("risk_areas");
+  if (areas != authority.end() && areas->is_object()) {
+    for (auto it = areas->begin(); it != areas->end(); ++it) {
+      if (it.value().is_string()) view.risk_areas[it.key()] = it.value().get<std::string>();
+    }
+  } else if (areas != authority.end() && areas->is_array()) {
+    for (const Json& e : *areas) {
+      if (!e.is_object()) continue;
+      auto r = e.find("region");
+      auto l = e.find("level");
+      if (r != e.end() && l != e.end() && r->is_string() && l->is_string()) {
+        view.risk_areas[r->get<std::string>()] = l->get<std::string>();
+      }
+    }
+  }
+  view.case_status = StrField(authority, "case_status", view.case_status);
+  view.case_since = StrField(authority, "case_since", view.case_since);
+  return view;
+}
+
+FactsInput PreviewInput(Json declaration, const Json& authority, const Instant& now) {
+  FactsInput in;
+  in.declared_at = now;
+  in.now = now;
+  in.reports.push_back(ReportFromHealth("declaration", now, HealthOf(declaration)));
+  in.declaration = std::move(declaration);
+  in.authority = AuthorityFromJson(authority);
+  if (authority.is_object()) {
+    auto review = authority.find("review_required");
+    in.review_required = review != authority.end() && review->is_boolean() && review->get<bool>();
+  }
+  in.review_state = in.review_required ? "pending" : "none";
+  return in;
+}
+
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code) {
   int best = 0;
   for (const std::string& key : RegionAndAncestors(code)) {

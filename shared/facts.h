@@ -60,6 +60,18 @@ struct FactsInput {
 // object (absent, null, ...) gives temperature 36.5 and no symptoms.
 Report ReportFromHealth(std::string kind, const Instant& at, const Json& health);
 
+// Authority data as JSON: {"risk_areas": {"370102": "high", ...} or
+// [{"region": "370102", "level": "high"}, ...], "case_status"?: string,
+// "case_since"?: "YYYY-MM-DD"}. Members of another type, and list entries
+// without a string region and level, are skipped.
+AuthorityView AuthorityFromJson(const Json& authority);
+
+// The input for scoring a declaration before it is submitted (the preview):
+// the declaration is the only report, declared at `now`; the authority data
+// as AuthorityFromJson reads it, whose "review_required": true makes the
+// review "pending". REQUIRES: declaration is ValidateDeclaration's output.
+FactsInput PreviewInput(Json declaration, const Json& authority, const Instant& now);
+
 // Risk level of a region code: the most severe level set on the code or on a
 // code it falls under (RegionAndAncestors): "high", "medium", "low", "none".
 std::string RiskOf(const std::map<std::string, std::string>& areas, const std::string& code);

@@ -1,11 +1,15 @@
 // Embind bindings of the shared core for the browser (and the Node tests).
-// Thin: every function takes and returns strings (JSON text or SVG), parses
-// with nlohmann without exceptions, calls the core and serialises the answer.
+// Thin: every function (but colorWords, which returns a JS object) takes and
+// returns strings (JSON text or SVG), parses with nlohmann without
+// exceptions, calls the core and serialises the answer.
 // The JS API is documented in wasm/README.md.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "shared/card.h"
 #include "shared/color.h"
@@ -32,6 +36,10 @@ std::string BadJson(const char* what) {
   return Json{
       {"error", {{"code", "bad_json"}, {"message", std::string(what) + " is not valid JSON"}}}}
       .dump();
+}
+
+std::string BadRuleSet(const std::vector<RuleSetProblem>& problems) {
+  return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}.dump();
 }
 
 Date DateOr(const std::string& text, Date fallback) {
@@ -69,29 +77,6 @@ std::string ValidatePersonJs(const std::string& person, const std::string& today
   return ValidationAnswer(errors, std::move(normalized));
 }
 
-AuthorityView AuthorityFromJson(const Json& a) {
-  AuthorityView view;
-  if (!a.is_object()) return view;
-  auto areas = a.find("risk_areas");
-  if (areas != a.end() && areas->is_object()) {
-    for (auto it = areas->begin(); it != areas->end(); ++it)
-      if (it.value().is_string()) view.risk_areas[it.key()] = it.value().get<std::string>();
-  } else if (areas != a.end() && areas->is_array()) {
-    for (const Json& e : *areas) {
-      if (!e.is_object()) continue;
-      auto r = e.find("region");
-      auto l = e.find("level");
-      if (r != e.end() && l != e.end() && r->is_string() && l->is_string())
-        view.risk_areas[r->get<std::string>()] = l->get<std::string>();
-    }
-  }
-  auto cs = a.find("case_status");
-  if (cs != a.end() && cs->is_string()) view.case_status = cs->get<std::string>();
-  auto since = a.find("case_since");
-  if (since != a.end() && since->is_string()) view.case_since = since->get<std::string>();
-  return view;
-}
-
 // Previews the colour of a declaration about to be sent: it is the only
 // report, made at `now`, scored with the rule set and authority snapshot.
 std::string PreviewJs(const std::string& body, const std::string& rule_set,
@@ -103,9 +88,7 @@ std::string PreviewJs(const std::string& body, const std::string& rule_set,
   if (rs.is_discarded()) return BadJson("rule set");
   if (a.is_discarded()) return BadJson("authority");
   auto problems = CheckRuleSet(rs);
-  if (!problems.empty())
-    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}
-        .dump();
+  if (!problems.empty()) return BadRuleSet(problems);
   auto now = ParseInstant(now_iso);
   if (!now)
     return Json{{"error", {{"code", "bad_date"}, {"message", "now is not an ISO 8601 instant"}}}}
@@ -113,17 +96,7 @@ std::string PreviewJs(const std::string& body, const std::string& rule_set,
   Json normalized;
   auto errors = ValidateDeclaration(b, LocalDate(*now), &normalized);
   if (!errors.empty()) return Json{{"errors", ToJson(errors)}}.dump();
-
-  FactsInput in;
-  in.declaration = normalized;
-  in.declared_at = *now;
-  in.now = *now;
-  in.authority = AuthorityFromJson(a);
-  in.reports.push_back(ReportFromHealth("declaration", *now, normalized["health"]));
-  auto rr = a.is_object() ? a.find("review_required") : a.end();
-  in.review_required = a.is_object() && rr != a.end() && rr->is_boolean() && rr->get<bool>();
-  in.review_state = in.review_required ? "pending" : "none";
-  return ToJson(Evaluate(rs, BuildFacts(in, rs))).dump();
+  return ToJson(Evaluate(rs, BuildFacts(PreviewInput(std::move(normalized), a, *now), rs))).dump();
 }
 
 std::string EvaluateJs(const std::string& rule_set, const std::string& facts) {
@@ -132,9 +105,7 @@ std::string EvaluateJs(const std::string& rule_set, const std::string& facts) {
   if (rs.is_discarded()) return BadJson("rule set");
   if (f.is_discarded()) return BadJson("facts");
   auto problems = CheckRuleSet(rs);
-  if (!problems.empty())
-    return Json{{"error", {{"code", "bad_rule_set"}, {"message", problems.front().message}}}}
-        .dump();
+  if (!problems.empty()) return BadRuleSet(problems);
   return ToJson(Evaluate(rs, f)).dump();
 }
 
@@ -147,40 +118,17 @@ std::string CheckRuleSetJs(const std::string& rule_set) {
   return out.dump();
 }
 
-bool MatrixFromJson(const std::string& text, QrMatrix* m) {
-  Json j = ParseOrNull(text);
-  if (!j.is_object()) return false;
-  auto size = j.find("size");
-  auto bits = j.find("bits");
-  if (size == j.end() || bits == j.end() || !size->is_number_integer() || !bits->is_string())
-    return false;
-  int n = size->get<int>();
-  const std::string& b = bits->get_ref<const std::string&>();
-  if (n <= 0 || n > 177 || b.size() != static_cast<size_t>(n) * n) return false;
-  m->size = n;
-  m->modules.resize(b.size());
-  for (size_t i = 0; i < b.size(); ++i) m->modules[i] = b[i] == '1' ? 1 : 0;
-  return true;
-}
-
 std::string RenderCardJs(const std::string& matrix, const std::string& info) {
-  QrMatrix m;
+  std::optional<QrMatrix> m = QrMatrixFromJson(ParseOrNull(matrix));
   Json i = ParseOrNull(info);
-  if (!MatrixFromJson(matrix, &m) || !i.is_object()) return "";
-  CardInfo c;
-  c.color = ColorFromString(StrField(i, "color", "green")).value_or(Color::kGray);
-  c.name_masked = StrField(i, "name_masked");
-  c.issued_at = StrField(i, "issued_at");
-  c.valid_until = StrField(i, "valid_until");
-  c.lang = StrField(i, "lang", "zh");
-  c.title = StrField(i, "title");
-  return RenderCardSvg(m, c);
+  if (!m || !i.is_object()) return "";
+  return RenderCardSvg(*m, CardInfoFromJson(i));
 }
 
 std::string RenderQrJs(const std::string& matrix, const std::string& color) {
-  QrMatrix m;
-  if (!MatrixFromJson(matrix, &m)) return "";
-  return RenderQrSvg(m, ColorFromString(color).value_or(Color::kGray));
+  std::optional<QrMatrix> m = QrMatrixFromJson(ParseOrNull(matrix));
+  if (!m) return "";
+  return RenderQrSvg(*m, ColorFromString(color).value_or(Color::kGray));
 }
 
 std::string InspectTokenJs(const std::string& qr) {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -238,6 +239,56 @@ TEST_CASE("Paper code: printable A4, validity in zh and en, 14-day line", "[card
   const std::string week = RenderPaperSvg(Pseudo(33, 2), info);
   CHECK(week.find("valid for 7 days") != std::string::npos);
   CHECK(week.find("红码 / Red code") != std::string::npos);
+}
+
+TEST_CASE("QR matrix JSON round-trips and rejects malformed matrices", "[card]") {
+  const QrMatrix qr = Pseudo(21, 9);
+  const Json j = ToJson(qr);
+  CHECK(j["size"] == 21);
+  REQUIRE(j["bits"].is_string());
+  CHECK(j["bits"].get<std::string>().size() == 21 * 21);
+  CHECK(j["bits"].get<std::string>().find_first_not_of("01") == std::string::npos);
+  const std::optional<QrMatrix> back = QrMatrixFromJson(j);
+  REQUIRE(back.has_value());
+  CHECK(back->size == 21);
+  CHECK(back->modules == qr.modules);
+
+  CHECK(QrMatrixFromJson(Json{{"size", 2}, {"bits", "1x01"}})->modules ==
+        std::vector<uint8_t>{1, 0, 0, 1});
+  CHECK(QrMatrixFromJson(Json{{"size", 177}, {"bits", std::string(177 * 177, '0')}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 178}, {"bits", std::string(178 * 178, '0')}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 0}, {"bits", ""}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", -2}, {"bits", "0000"}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 2}, {"bits", "010"}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 2.0}, {"bits", "0101"}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", "2"}, {"bits", "0101"}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 2}}));
+  CHECK_FALSE(QrMatrixFromJson(Json{{"size", 4294967298LL}, {"bits", "0101"}}));
+  CHECK_FALSE(QrMatrixFromJson(Json::array({2, "0101"})));
+}
+
+TEST_CASE("CardInfoFromJson reads the card fields with defaults", "[card]") {
+  const CardInfo full = CardInfoFromJson(Json{{"color", "red"},
+                                              {"name_masked", "欧**明"},
+                                              {"issued_at", "2026-11-21T08:00:00+08:00"},
+                                              {"valid_until", "2026-12-05T08:00:00+08:00"},
+                                              {"lang", "en"},
+                                              {"title", "杭州健康码"}});
+  CHECK(full.color == Color::kRed);
+  CHECK(full.name_masked == "欧**明");
+  CHECK(full.issued_at == "2026-11-21T08:00:00+08:00");
+  CHECK(full.valid_until == "2026-12-05T08:00:00+08:00");
+  CHECK(full.lang == "en");
+  CHECK(full.title == "杭州健康码");
+
+  const CardInfo empty = CardInfoFromJson(Json::object());
+  CHECK(empty.color == Color::kGreen);
+  CHECK(empty.name_masked.empty());
+  CHECK(empty.lang == "zh");
+  CHECK(empty.title.empty());
+  CHECK(CardInfoFromJson(Json{{"color", "blue"}}).color == Color::kGray);
+  CHECK(CardInfoFromJson(Json{{"color", 3}, {"lang", 1}}).color == Color::kGreen);
+  CHECK(CardInfoFromJson(Json{{"lang", 1}}).lang == "zh");
 }
 
 }  // namespace

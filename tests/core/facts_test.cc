@@ -377,5 +377,58 @@ TEST_CASE("BuildFacts is total on a malformed declaration", "[facts]") {
   CHECK(ColorOf(in, rs) == "green");
 }
 
+TEST_CASE("AuthorityFromJson reads risk areas as an object or a list", "[facts]") {
+  AuthorityView a = AuthorityFromJson(Json::parse(R"({
+    "risk_areas": {"370102": "high", "420100": "medium", "bad": 3},
+    "case_status": "close_contact", "case_since": "2026-11-18"})"));
+  CHECK(a.risk_areas ==
+        std::map<std::string, std::string>{{"370102", "high"}, {"420100", "medium"}});
+  CHECK(a.case_status == "close_contact");
+  CHECK(a.case_since == "2026-11-18");
+
+  AuthorityView l = AuthorityFromJson(Json::parse(R"({"risk_areas": [
+    {"region": "330100", "level": "high"}, {"region": "330200"}, {"region": 1, "level": "low"},
+    "330300", {"region": "330400", "level": "low"}], "case_status": 5})"));
+  CHECK(l.risk_areas == std::map<std::string, std::string>{{"330100", "high"}, {"330400", "low"}});
+  CHECK(l.case_status == "none");
+  CHECK(l.case_since.empty());
+
+  for (const Json& nothing : {Json(), Json("x"), Json::array(), Json::object(),
+                              Json::parse(R"({"risk_areas": "370102"})")}) {
+    AuthorityView n = AuthorityFromJson(nothing);
+    CHECK(n.risk_areas.empty());
+    CHECK(n.case_status == "none");
+  }
+}
+
+TEST_CASE("PreviewInput: the declaration is the only report, made now", "[facts]") {
+  Json rs = Preset("default");
+  const Instant now = At("2026-11-21T09:00:00+08:00");
+  Json decl = Declaration();
+  decl["health"]["temperature"] = 37.9;
+  FactsInput in = PreviewInput(decl, Json::parse(R"({"risk_areas": [
+      {"region": "370100", "level": "low"}], "review_required": true})"),
+                               now);
+  CHECK(in.declaration == decl);
+  CHECK(in.declared_at.unix_seconds == now.unix_seconds);
+  CHECK(in.now.unix_seconds == now.unix_seconds);
+  REQUIRE(in.reports.size() == 1);
+  CHECK(in.reports[0].kind == "declaration");
+  CHECK(in.reports[0].temperature == 37.9);
+  CHECK(in.authority.risk_areas.at("370100") == "low");
+  CHECK(in.review_required);
+  CHECK(in.review_state == "pending");
+  Json f = BuildFacts(in, rs);
+  CHECK(f["region_risk"] == "low");
+  CHECK(f["latest"]["fever"] == true);
+  CHECK(f["health"]["hold"] == "yellow");
+
+  FactsInput plain = PreviewInput(Declaration(), Json::object(), now);
+  CHECK_FALSE(plain.review_required);
+  CHECK(plain.review_state == "none");
+  CHECK(ColorOf(plain, rs) == "green");
+  CHECK(PreviewInput(Declaration(), Json{{"review_required", "yes"}}, now).review_state == "none");
+}
+
 }  // namespace
 }  // namespace ankang
