@@ -1,7 +1,9 @@
 // The rules engine (SPEC §3). A rule set is a versioned JSON document; its
 // rules are JsonLogic expressions (a CertLogic-like subset) over a facts
 // document. Evaluation is total: a rule set that passed CheckRuleSet always
-// evaluates, and missing facts read as null. Never throws.
+// evaluates, and missing facts read as null. Never throws. Evaluation lives
+// in rules_eval.cc, the shape check in rules_check.cc and the reading of
+// values (numbers, times, equality) in rules_coerce.{h,cc}.
 //
 // Rule set shape:
 // {
@@ -40,6 +42,10 @@ struct RuleSetProblem {
   std::string code;  // "required", "bad_type", "unknown_operator", "bad_arity", "duplicate_id", ...
   std::string message;
 };
+
+// Expressions nested deeper than this are refused by CheckRuleSet
+// ("too_deep"); evaluation reads a too-deep sub-expression as null.
+constexpr int kMaxLogicDepth = 64;
 
 // Every shape problem at once; empty means the rule set is usable.
 std::vector<RuleSetProblem> CheckRuleSet(const Json& rule_set);
