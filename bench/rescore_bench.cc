@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "bench/bench_app.h"
-#include "server/domain/service.h"
+#include "server/domain/persons.h"
 #include "shared/regions.h"
 #include "shared/validate.h"
 

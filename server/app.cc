@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "server/api/routes.h"
-#include "server/domain/console.h"
+#include "server/domain/rulesets.h"
 #include "server/store/storage.h"
 
 namespace ankang::server {
@@ -197,6 +197,18 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
     }
   }
   return app;
+}
+
+std::shared_ptr<const ActiveRules> App::CurrentRules() {
+  std::lock_guard<std::mutex> l(rules_mu);
+  if (!rules_now) rules_now = std::make_shared<const ActiveRules>(rules);
+  return rules_now;
+}
+
+void App::SetRules(ActiveRules r) {
+  auto p = std::make_shared<const ActiveRules>(std::move(r));
+  std::lock_guard<std::mutex> l(rules_mu);
+  rules_now = std::move(p);
 }
 
 Response Dispatch(App& app, Request req) { return Dispatch(app.site, std::move(req)); }

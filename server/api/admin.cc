@@ -2,7 +2,7 @@
 // require review, appeals, staff accounts, statistics, audit log, key
 // rotation. Every change is written to the audit log (ids only).
 #include "server/api/routes.h"
-#include "server/domain/service.h"
+#include "server/domain/persons.h"
 #include "shared/mask.h"
 #include "shared/regions.h"
 #include "shared/validate.h"

@@ -2,7 +2,7 @@
 // password (Argon2id). Bearer tokens are random, stored as SHA-256 hashes.
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
-#include "server/domain/service.h"
+#include "server/domain/persons.h"
 #include "shared/mask.h"
 #include "shared/validate.h"
 

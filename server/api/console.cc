@@ -4,7 +4,6 @@
 // statistics by colour over time and by region, audit log search, trusted
 // issuers (互认) and their key lists, person search with an audited reveal of
 // full personal data. Every call is audited (ids only, never personal data).
-#include "server/domain/console.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,7 +11,11 @@
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
-#include "server/domain/service.h"
+#include "server/domain/persons.h"
+#include "server/domain/recolour.h"
+#include "server/domain/rulesets.h"
+#include "server/domain/verify.h"
+#include "server/outbound/http_get.h"
 #include "shared/mask.h"
 #include "shared/regions.h"
 #include "shared/rules.h"

@@ -1,7 +1,6 @@
 // Routes anyone may call: keys, rules, public risk areas, liveness, metrics,
 // and (with --dev only) the movable clock.
 #include "server/api/routes.h"
-#include "server/domain/service.h"
 #include "shared/token.h"
 
 namespace ankang::server {

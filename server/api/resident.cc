@@ -2,7 +2,9 @@
 // paper codes, family members, editing personal info, appeals. A resident
 // reaches only persons they are a guardian of; anything else is 404.
 #include "server/api/routes.h"
-#include "server/domain/service.h"
+#include "server/domain/codes.h"
+#include "server/domain/persons.h"
+#include "server/domain/scoring.h"
 #include "server/render/qr.h"
 #include "shared/card.h"
 #include "shared/mask.h"

@@ -2,8 +2,8 @@
 // declaration's code is gray until an issuer approves it, or until 18:00 the
 // next day when the system issues it as if approved.
 #include "server/api/routes.h"
-#include "server/domain/console.h"
-#include "server/domain/service.h"
+#include "server/domain/review.h"
+#include "server/domain/scoring.h"
 #include "shared/regions.h"
 
 namespace ankang::server {

@@ -10,8 +10,9 @@
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
-#include "server/domain/console.h"
-#include "server/domain/service.h"
+#include "server/domain/codes.h"
+#include "server/domain/persons.h"
+#include "server/domain/recolour.h"
 #include "server/render/qr.h"
 #include "server/render/venue_poster.h"
 #include "shared/mask.h"

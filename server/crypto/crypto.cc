@@ -231,6 +231,16 @@ std::string SigningKeys::ActiveKid() const {
   return keys_.empty() ? "" : keys_.back().kid;
 }
 
+bool IsEd25519PublicKey(const Bytes& public_key) {
+  return public_key.size() == crypto_sign_PUBLICKEYBYTES;
+}
+
+bool VerifyEd25519(const Bytes& public_key, const Bytes& message, const Bytes& signature) {
+  return IsEd25519PublicKey(public_key) && signature.size() == crypto_sign_BYTES &&
+         crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
+                                     public_key.data()) == 0;
+}
+
 std::string SigningKeys::Sign(const CodeClaims& claims) const {
   SigningKey active;
   {

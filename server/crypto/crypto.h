@@ -64,6 +64,10 @@ struct SigningKey {
 
 // Kid of an Ed25519 public key.
 std::string KidOf(const Bytes& public_key);
+// True for the 32 bytes of an Ed25519 public key.
+bool IsEd25519PublicKey(const Bytes& public_key);
+// True when `signature` is a valid Ed25519 signature of `message` by public_key.
+bool VerifyEd25519(const Bytes& public_key, const Bytes& message, const Bytes& signature);
 
 // The Ed25519 keys: one active signing key plus retired keys kept for
 // verification until the tokens they signed have expired. Thread-safe.

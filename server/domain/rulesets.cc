@@ -1,9 +1,11 @@
 #include "server/domain/rulesets.h"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string_view>
 
+#include "server/app.h"
 #include "shared/rules.h"
 
 namespace ankang::server {
@@ -47,28 +49,45 @@ bool LoadRules(const std::string& name_or_path, ActiveRules* out, std::string* e
     ss << f.rdbuf();
     text = ss.str();
   }
+  return MakeActiveRules(name_or_path, std::move(text), out, error);
+}
+
+bool MakeActiveRules(std::string name, std::string text, ActiveRules* out, std::string* error) {
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    *error = "rule set '" + name_or_path + "' is not a JSON object";
+    *error = "rule set '" + name + "' is not a JSON object";
     return false;
   }
   std::vector<RuleSetProblem> problems = CheckRuleSet(j);
   if (!problems.empty()) {
-    *error = "rule set '" + name_or_path + "' has problems:";
+    *error = "rule set '" + name + "' has problems:";
     for (const auto& p : problems) *error += "\n  " + p.path + ": " + p.code + " " + p.message;
     return false;
   }
-  out->name = name_or_path;
-  out->text = text;
-  out->json = j;
   const Json params =
       j.contains("params") && j["params"].is_object() ? j["params"] : Json::object();
   out->review =
       params.contains("review") && params["review"].is_boolean() && params["review"].get<bool>();
-  out->edit_policy = params.contains("edit_policy") && params["edit_policy"].is_string()
-                         ? params["edit_policy"].get<std::string>()
-                         : "daily";
+  out->edit_policy = StrField(params, "edit_policy", "daily");
+  out->name = std::move(name);
+  out->text = std::move(text);
+  out->json = std::move(j);
   return true;
+}
+
+void LoadStoredRules(App& app) {
+  for (const RuleSetRow& r : app.db->ListRuleSets()) {
+    if (!r.active) continue;
+    ActiveRules a;
+    std::string error;
+    if (!MakeActiveRules(r.id, r.body, &a, &error)) {
+      std::fprintf(stderr, "stored rule set %s is unusable; keeping %s\n", r.id.c_str(),
+                   app.rules.name.c_str());
+      return;
+    }
+    app.SetRules(std::move(a));
+    return;
+  }
 }
 
 }  // namespace ankang::server

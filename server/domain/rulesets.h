@@ -26,5 +26,11 @@ std::string PresetText(const std::string& name);
 // Loads a preset or a file and checks its shape. On failure returns false with
 // every problem in *error.
 bool LoadRules(const std::string& name_or_path, ActiveRules* out, std::string* error);
+// The rule set `text` under `name`, checked; false with every problem in *error.
+bool MakeActiveRules(std::string name, std::string text, ActiveRules* out, std::string* error);
+
+struct App;
+// Makes the activated rule set stored in the database (if any) the one in force.
+void LoadStoredRules(App& app);
 
 }  // namespace ankang::server

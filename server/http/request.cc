@@ -61,10 +61,6 @@ Json FieldErrorJson(const std::string& field, const std::string& code, const std
   return {{"field", field}, {"code", code}, {"message", message}};
 }
 
-std::string StrField(const Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 bool PercentDecode(const std::string& in, std::string* out) {
   auto hex = [](char c) {
     if (c >= '0' && c <= '9') return c - '0';

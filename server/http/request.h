@@ -90,9 +90,6 @@ bool PercentDecode(const std::string& in, std::string* out);
 
 // One entry of a 422 list: {"field","code","message"}.
 Json FieldErrorJson(const std::string& field, const std::string& code, const std::string& message);
-// j[key] when j is an object holding a string there, else "".
-std::string StrField(const Json& j, const char* key);
-
 // Parses the body as a JSON object; on failure *error is a 400 answer.
 std::optional<Json> ParseJsonObject(const Request& req, Response* error);
 

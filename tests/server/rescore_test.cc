@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
-#include "server/domain/console.h"
-#include "server/domain/service.h"
+#include "server/domain/recolour.h"
+#include "server/domain/scoring.h"
 
 using namespace ankang;
 using namespace ankang::server;

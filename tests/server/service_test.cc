@@ -1,10 +1,10 @@
 // service.cc: scoring reads only what it needs (the risk areas that matter to
 // a declaration) and gives the same verdict as with everything.
-#include "server/domain/service.h"
 
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
+#include "server/domain/scoring.h"
 #include "shared/facts.h"
 
 using namespace ankang;

@@ -1,13 +1,8 @@
-#include "server/domain/service.h"
-
-#include <sodium.h>
+#include "server/domain/scoring.h"
 
 #include <algorithm>
 
-#include "server/domain/console.h"
-#include "server/render/qr.h"
 #include "shared/facts.h"
-#include "shared/token.h"
 
 namespace ankang::server {
 namespace {
@@ -15,11 +10,6 @@ namespace {
 constexpr int64_t kDay = 86400;
 // History read for scoring: enough for the validity period plus the longest streak.
 constexpr int64_t kHistorySeconds = 60 * kDay;
-
-std::string Str(const Json& j, const char* key) {
-  auto it = j.is_object() ? j.find(key) : j.end();
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // A declaration's "health" member (health == end: none) as a report.
 Report ReportFromHealth(const std::string& kind, int64_t at, int tz, Json::const_iterator health,
@@ -52,34 +42,6 @@ void AddRiskKeys(const std::string& code, std::vector<std::string>* keys) {
 
 }  // namespace
 
-PersonPlain Decrypt(const App& app, const PersonRow& p) {
-  PersonPlain out;
-  out.name = app.data_keys.Decrypt("person.name", p.name_enc).value_or("");
-  out.id_number = app.data_keys.Decrypt("person.id_number", p.id_enc).value_or("");
-  if (!p.phone_enc.empty()) {
-    out.phone = app.data_keys.Decrypt("person.phone", p.phone_enc).value_or("");
-  }
-  if (!p.address_enc.empty()) {
-    out.address = app.data_keys.Decrypt("person.address", p.address_enc).value_or("");
-  }
-  return out;
-}
-
-std::string IdHmac(const App& app, const std::string& id_type, const std::string& id_number) {
-  return app.data_keys.Hmac("id", id_type + ":" + id_number);
-}
-
-std::string PhoneHmac(const App& app, const std::string& phone) {
-  return app.data_keys.Hmac("phone", phone);
-}
-
-std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,
-                                         const std::string& person_id) {
-  if (caller.kind != "resident" || person_id.empty() || person_id.size() > 64) return std::nullopt;
-  if (!app.db->GetGuardianship(caller.subject_id, person_id)) return std::nullopt;
-  return app.db->GetPerson(person_id);
-}
-
 bool RegionListed(const std::vector<std::string>& list, const std::string& region) {
   if (region.size() != 6) return false;
   for (const std::string& e : list) {
@@ -99,13 +61,13 @@ std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string,
   std::vector<std::string> keys;
   if (declaration.is_object()) {
     auto person = declaration.find("person");
-    if (person != declaration.end()) AddRiskKeys(Str(*person, "region"), &keys);
-    AddRiskKeys(Str(declaration, "region"), &keys);
+    if (person != declaration.end()) AddRiskKeys(StrField(*person, "region"), &keys);
+    AddRiskKeys(StrField(declaration, "region"), &keys);
     auto travel = declaration.find("travel_14d");
     if (travel != declaration.end() && travel->is_array()) {
       for (const Json& e : *travel) {
-        AddRiskKeys(Str(e, "region"), &keys);
-        AddRiskKeys(Str(e, "country"), &keys);
+        AddRiskKeys(StrField(e, "region"), &keys);
+        AddRiskKeys(StrField(e, "country"), &keys);
       }
     }
   }
@@ -219,109 +181,6 @@ std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule
   if (rule_set != nullptr) return Score(*in, *rule_set);
   std::shared_ptr<const ActiveRules> active = app.CurrentRules();
   return Score(*in, active->json);
-}
-
-std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
-  std::optional<Scored> s = ScorePerson(app, p);
-  if (!s) return std::nullopt;
-  const int64_t now = app.Now();
-  const int64_t ttl =
-      kind == TokenKind::kScreen ? app.opts.screen_token_seconds : app.opts.paper_days * kDay;
-  CodeClaims claims;
-  claims.issuer = app.opts.issuer_id;
-  claims.issued_at = now;
-  claims.expires_at = now + ttl;
-  claims.person_ref = p.person_ref;
-  claims.color = s->verdict.color;
-  claims.name_masked = p.name_masked;
-  claims.id_tail = p.id_tail;
-  const std::string qr = app.signing.Sign(claims);
-
-  IssuedCode out;
-  out.token_expires_at = now + ttl;
-  Json code = ToJson(s->verdict);
-  code["issued_at"] = app.Iso(now);
-  code["qr"] = qr;
-  code["qr_expires_at"] = app.Iso(now + ttl);
-  code["person_id"] = p.id;
-  code["name_masked"] = p.name_masked;
-  code["id_tail"] = p.id_tail;
-  code["declared_at"] = app.Iso(s->declaration.declared_at);
-  if (auto enc = EncodeQr(qr)) {
-    code["qr_matrix"] = MatrixJson(enc->matrix);
-    code["qr_version"] = enc->version;
-  } else {
-    code["qr_matrix"] = nullptr;
-  }
-  if (s->declaration.review_required) {
-    code["review"] = {{"state", s->declaration.review_state},
-                      {"due_at", app.Iso(s->declaration.review_due)},
-                      {"note", s->declaration.review_note}};
-  }
-  const std::string color = ToString(s->verdict.color);
-  if (p.code_issued_at == 0) {
-    p.code_issued_at = now;
-    p.last_color = color;
-    app.db->UpdatePerson(p);
-  } else if (p.last_color != color) {
-    app.db->SetPersonColor(p.id, color);
-  }
-  app.db->RecordColorDay(FormatDate(app.Today()), p.id, p.region, color);  // statistics
-  app.metrics.CountCode(color);
-  out.code = std::move(code);
-  out.scored = std::move(*s);
-  return out;
-}
-
-Json VerifyQr(App& app, const std::string& qr) {
-  const int64_t now = app.Now();
-  Json out = {{"valid", false},
-              {"status", "malformed"},
-              {"color", nullptr},
-              {"name_masked", nullptr},
-              {"id_tail", nullptr},
-              {"valid_until", nullptr},
-              {"checked_at", app.Iso(now)},
-              {"offline", false}};
-  ParsedToken t = ParseToken(qr);
-  if (!t.ok) return out;
-  if (t.claims.issuer != app.opts.issuer_id) {
-    return VerifyTrustedIssuer(app, t, std::move(out));  // 互认 (console.h)
-  }
-  std::optional<SigningKey> key = app.signing.Find(t.kid, now);
-  if (!key || t.alg != -8 || t.signature.size() != crypto_sign_BYTES ||
-      crypto_sign_verify_detached(t.signature.data(), t.to_be_signed.data(), t.to_be_signed.size(),
-                                  key->public_key.data()) != 0) {
-    out["status"] = "bad_signature";
-    return out;
-  }
-  out["name_masked"] = t.claims.name_masked;
-  out["id_tail"] = t.claims.id_tail;
-  out["token_color"] = ToString(t.claims.color);
-  out["issued_at"] = app.Iso(t.claims.issued_at);
-  out["expires_at"] = app.Iso(t.claims.expires_at);
-  out["kid"] = t.kid;
-  if (now >= t.claims.expires_at) {
-    out["status"] = "expired";
-    out["color"] = ToString(t.claims.color);
-    out["valid_until"] = app.Iso(t.claims.expires_at);
-    return out;
-  }
-  std::optional<PersonRow> p = app.db->FindPersonByRef(t.claims.person_ref);
-  std::optional<Scored> s;
-  if (p) s = ScorePerson(app, *p);
-  if (!s) {
-    // The person's data was purged since: nothing current to compare with.
-    out["status"] = "expired";
-    out["color"] = ToString(t.claims.color);
-    return out;
-  }
-  const Color current = s->verdict.color;
-  out["valid"] = true;
-  out["status"] = current == t.claims.color ? "current" : "changed";
-  out["color"] = ToString(current);
-  out["valid_until"] = s->verdict.valid_until;
-  return out;
 }
 
 }  // namespace ankang::server

@@ -1,12 +1,13 @@
-// Domain operations shared by the route handlers: reading persons the caller
-// may reach, scoring with the shared core against current authority data,
-// issuing signed codes and verifying them. Handlers stay one screen; this is
-// where the work is.
+// Scoring a person with the shared core: what it reads (history, case status,
+// the risk areas that matter to the declaration), the review deadline and its
+// auto-issue, and the verdict under the rules in force or any other rule set.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/app.h"
 #include "server/store/storage.h"
@@ -15,26 +16,6 @@
 #include "shared/rules.h"
 
 namespace ankang::server {
-
-constexpr int kMaxOthersPerAccount = 3;
-constexpr int kMaxGuardiansPerPerson = 3;
-
-// Personal data decrypted for the person's own guardians.
-struct PersonPlain {
-  std::string name;
-  std::string id_number;
-  std::string phone;
-  std::string address;
-};
-PersonPlain Decrypt(const App& app, const PersonRow& p);
-
-// Keyed hash for ID look-ups (the same for persons and the authority's case list).
-std::string IdHmac(const App& app, const std::string& id_type, const std::string& id_number);
-std::string PhoneHmac(const App& app, const std::string& phone);
-
-// The person if the caller (a resident) is one of its guardians.
-std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,
-                                         const std::string& person_id);
 
 // True when region (6 digits) is in the list, directly or through its
 // province ("370000") or city ("370100").
@@ -71,18 +52,5 @@ std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule
 // it gives the same facts as with the whole list.
 std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
                                                      const Json& declaration);
-
-enum class TokenKind { kScreen, kPaper };
-
-struct IssuedCode {
-  Json code;  // CODE of SPEC §5 plus person_id, name_masked, next_step, qr_matrix, review
-  Scored scored;
-  int64_t token_expires_at = 0;
-};
-// Scores and signs; nullopt when the person has no declaration yet.
-std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind);
-
-// POST /api/v1/verify answer for a QR text.
-Json VerifyQr(App& app, const std::string& qr);
 
 }  // namespace ankang::server

@@ -1,0 +1,25 @@
+// Issuing a health code: the person is scored, the claims signed with the
+// active key, the QR matrix drawn, and a colour change recorded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "server/app.h"
+#include "server/domain/scoring.h"
+#include "server/store/storage.h"
+#include "shared/json.h"
+
+namespace ankang::server {
+
+enum class TokenKind { kScreen, kPaper };
+
+struct IssuedCode {
+  Json code;  // CODE of SPEC §5 plus person_id, name_masked, next_step, qr_matrix, review
+  Scored scored;
+  int64_t token_expires_at = 0;
+};
+// Scores and signs; nullopt when the person has no declaration yet.
+std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind);
+
+}  // namespace ankang::server
