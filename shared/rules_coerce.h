@@ -1,7 +1,8 @@
 // How the rules engine reads JSON values: numbers, text, dates and instants,
-// equality and ordering, truthiness. Shared by the evaluator (rules_eval.cc);
-// internal to the rules engine (the public API is shared/rules.h). Total:
-// a value that cannot be read as the wanted type gives nullopt / null / false.
+// equality and ordering, truthiness. Used by the evaluator (rules_eval.cc) and,
+// for ArgList, the checker (rules_check.cc); internal to the rules engine (the
+// public API is shared/rules.h). Total: a value that cannot be read as the
+// wanted type gives nullopt / null / false.
 //
 // Deliberate choices where JsonLogic (JavaScript) semantics would surprise a
 // rule author:
