@@ -12,10 +12,6 @@ namespace {
 
 const std::vector<std::string> kAdmin = {"admin"};
 
-bool KnownRegionCode(const std::string& code) {
-  return code.size() == 6 && FindRegion(code) != nullptr;
-}
-
 Response GetRiskAreas(App& app, const Request&) {
   Json arr = Json::array();
   for (const auto& [region, level] : app.db->RiskAreas()) {
@@ -39,7 +35,7 @@ Response PutRiskAreas(App& app, const Request& req) {
     const std::string f = "areas[" + std::to_string(i) + "]";
     const std::string region = StrField(list[i], "region");
     const std::string level = StrField(list[i], "level");
-    if (!KnownRegionCode(region))
+    if (!IsKnownRegion(region))
       errors.push_back(FieldErrorJson(f + ".region", "bad_region", region));
     if (level != "high" && level != "medium" && level != "low") {
       errors.push_back(FieldErrorJson(f + ".level", "not_allowed", "high, medium or low"));
@@ -107,7 +103,7 @@ Response PutReviewRegions(App& app, const Request& req) {
   const Json& list = (*body)["regions"];
   for (size_t i = 0; i < list.size(); ++i) {
     std::string r = list[i].is_string() ? list[i].get<std::string>() : "";
-    if (!KnownRegionCode(r)) {
+    if (!IsKnownRegion(r)) {
       errors.push_back(FieldErrorJson("regions[" + std::to_string(i) + "]", "bad_region", r));
     }
     regions.push_back(r);

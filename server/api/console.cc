@@ -141,7 +141,7 @@ Response ImportRiskAreas(App& app, const Request& req) {
     std::string level = f[1];
     std::transform(level.begin(), level.end(), level.begin(),
                    [](unsigned char ch) { return std::tolower(ch); });
-    if (f[0].size() != 6 || FindRegion(f[0]) == nullptr) {
+    if (!IsKnownRegion(f[0])) {
       errors.push_back(LineError(line, "bad_region", "unknown GB/T 2260 code: " + f[0]));
     } else if (level != "high" && level != "medium" && level != "low") {
       errors.push_back(LineError(line, "bad_level", "level must be high, medium or low"));
@@ -681,7 +681,7 @@ Response SetStaffRegion(App& app, const Request& req) {
   auto s = app.db->GetStaff(req.Param("id"));
   if (!s) return ErrorResponse(Status::kNotFound, "not_found", "No such staff account.");
   const std::string region = StrField(*body, "region");
-  if (!region.empty() && (region.size() != 6 || FindRegion(region) == nullptr)) {
+  if (!region.empty() && !IsKnownRegion(region)) {
     return FieldErrors(
         Json::array({FieldErrorJson("region", "bad_region", "a GB/T 2260 code or \"\"")}));
   }

@@ -8,6 +8,7 @@
 #include "server/render/qr.h"
 #include "shared/card.h"
 #include "shared/mask.h"
+#include "shared/regions.h"
 #include "shared/validate.h"
 
 namespace ankang::server {
@@ -163,9 +164,11 @@ Response Declare(App& app, const Request& req) {
     d.day = FormatDate(app.Today());
     d.body = StoredBody(norm, *person, g ? g->relation : "other").dump();
     d.review_required = app.CurrentRules()->review &&
-                        RegionListed(app.authority.ReviewRegions(*app.db, now), person->region);
+                        RegionCovers(app.authority.ReviewRegions(*app.db, now), person->region);
     d.review_state = d.review_required ? "pending" : "none";
-    d.review_due = d.review_required ? ReviewDeadline(app, now) : 0;
+    d.review_due = d.review_required
+                       ? ReviewDeadline(Instant{now, app.opts.tz_offset_minutes}).unix_seconds
+                       : 0;
     app.db->AddDeclaration(d);
   });
   if (refused) return err;
@@ -440,7 +443,7 @@ Response FileAppeal(App& app, const Request& req) {
   a.topic = topic;
   a.message = message;
   a.filed_at = app.Now();
-  a.due_at = AddWorkingDays(app, a.filed_at, 3);
+  a.due_at = AddWorkingDays(Instant{a.filed_at, app.opts.tz_offset_minutes}, 3).unix_seconds;
   app.db->AddAppeal(a);
   app.Audit(req.caller, "appeal.file", a.id);
   return JsonResponse(Status::kCreated, AppealJson(app, a, p->name_masked));

@@ -1,8 +1,9 @@
 // The issuer's review queue (审核签发): where a region requires review, a
 // declaration's code is gray until an issuer approves it, or until 18:00 the
 // next day when the system issues it as if approved.
-#include "server/api/routes.h"
 #include "server/domain/review.h"
+
+#include "server/api/routes.h"
 #include "server/domain/scoring.h"
 #include "shared/regions.h"
 

@@ -77,7 +77,7 @@ Response CreateVenue(App& app, const Request& req) {
   if (HasControl(v.name) || HasControl(v.address)) {
     errors.push_back(FieldErrorJson("name", "bad_format", "no control characters"));
   }
-  if (v.region.size() != 6 || FindRegion(v.region) == nullptr) {
+  if (!IsKnownRegion(v.region)) {
     errors.push_back(FieldErrorJson("region", "bad_region", "a GB/T 2260 code, e.g. 370102"));
   }
   if (Utf8Length(v.address) > 120) errors.push_back(FieldErrorJson("address", "too_long", "≤ 120"));

@@ -1,7 +1,8 @@
 // POST /api/v1/verify: a verifier scans a code; the server checks the
 // signature and answers the current colour (SPEC §4, §5).
-#include "server/api/routes.h"
 #include "server/domain/verify.h"
+
+#include "server/api/routes.h"
 
 namespace ankang::server {
 namespace {

@@ -1,13 +1,13 @@
 #include "server/domain/review.h"
 
-#include "server/domain/scoring.h"
+#include "shared/regions.h"
 
 namespace ankang::server {
 
 bool MayReview(App& app, const Caller& caller, const std::string& region) {
   if (caller.role == "admin") return true;
   const std::string mine = app.db->StaffRegion(caller.subject_id);
-  return mine.empty() || RegionListed({mine}, region);
+  return mine.empty() || RegionCovers({mine}, region);
 }
 
 }  // namespace ankang::server

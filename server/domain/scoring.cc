@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "shared/facts.h"
+#include "shared/regions.h"
 
 namespace ankang::server {
 namespace {
@@ -10,91 +11,32 @@ namespace {
 constexpr int64_t kDay = 86400;
 // History read for scoring: enough for the validity period plus the longest streak.
 constexpr int64_t kHistorySeconds = 60 * kDay;
-
-// A declaration's "health" member (health == end: none) as a report.
-Report ReportFromHealth(const std::string& kind, int64_t at, int tz, Json::const_iterator health,
-                        Json::const_iterator end) {
-  Report r;
-  r.kind = kind;
-  r.at = Instant{at, tz};
-  if (health == end || !health->is_object()) return r;
-  auto t = health->find("temperature");
-  if (t != health->end() && t->is_number()) r.temperature = t->get<double>();
-  auto sym = health->find("symptoms");
-  if (sym != health->end() && sym->is_array()) {
-    for (const Json& x : *sym) {
-      if (x.is_string()) r.symptoms.push_back(x.get<std::string>());
-    }
-  }
-  return r;
-}
-
-// The keys RiskOf() (shared/facts.cc) consults for a code: the code, its
-// city and its province.
-void AddRiskKeys(const std::string& code, std::vector<std::string>* keys) {
-  if (code.empty()) return;
-  keys->push_back(code);
-  if (code.size() == 6) {
-    keys->push_back(code.substr(0, 4) + "00");
-    keys->push_back(code.substr(0, 2) + "0000");
-  }
-}
+const Json kNone;  // null
 
 }  // namespace
 
-bool RegionListed(const std::vector<std::string>& list, const std::string& region) {
-  if (region.size() != 6) return false;
-  for (const std::string& e : list) {
-    if (e == region) return true;
-    if (e.size() == 6 && e.compare(2, 4, "0000") == 0 && e.compare(0, 2, region, 0, 2) == 0) {
-      return true;
-    }
-    if (e.size() == 6 && e.compare(4, 2, "00") == 0 && e.compare(0, 4, region, 0, 4) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
 std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
                                                      const Json& declaration) {
-  std::vector<std::string> keys;
+  std::map<std::string, std::string> out;
+  auto add = [&](const std::string& code) {
+    for (const std::string& k : RegionAndAncestors(code)) {
+      auto it = all.find(k);
+      if (it != all.end()) out.insert(*it);
+    }
+  };
   if (declaration.is_object()) {
     auto person = declaration.find("person");
-    if (person != declaration.end()) AddRiskKeys(StrField(*person, "region"), &keys);
-    AddRiskKeys(StrField(declaration, "region"), &keys);
+    if (person != declaration.end()) add(StrField(*person, "region"));
+    add(StrField(declaration, "region"));
     auto travel = declaration.find("travel_14d");
     if (travel != declaration.end() && travel->is_array()) {
       for (const Json& e : *travel) {
-        AddRiskKeys(StrField(e, "region"), &keys);
-        AddRiskKeys(StrField(e, "country"), &keys);
+        add(StrField(e, "region"));
+        add(StrField(e, "country"));
       }
     }
   }
-  std::map<std::string, std::string> out;
-  for (const std::string& k : keys) {
-    auto it = all.find(k);
-    if (it != all.end()) out.insert(*it);
-  }
   return out;
-}
-
-int64_t ReviewDeadline(const App& app, int64_t at) {
-  const int tz = app.opts.tz_offset_minutes;
-  Date next = AddDays(LocalDate(Instant{at, tz}), 1);
-  return AtLocalTime(next, 18, 0, tz).unix_seconds;
-}
-
-int64_t AddWorkingDays(const App& app, int64_t at, int n) {
-  const int tz = app.opts.tz_offset_minutes;
-  int64_t t = at;
-  while (n > 0) {
-    t += kDay;
-    // 1970-01-01 was a Thursday; 0 = Sunday, 6 = Saturday.
-    int64_t wd = (DaysFromCivil(LocalDate(Instant{t, tz})) % 7 + 11) % 7;
-    if (wd != 0 && wd != 6) --n;
-  }
-  return t;
 }
 
 std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write) {
@@ -124,9 +66,8 @@ std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool writ
   in.reports.reserve(h.declarations.size() + h.checkins.size());
   for (const DeclarationRow& d : h.declarations) {
     Json body = Json::parse(d.body, nullptr, false);
-    const Json& cb = body;
-    in.reports.push_back(ReportFromHealth("declaration", d.declared_at, tz,
-                                          cb.is_object() ? cb.find("health") : cb.end(), cb.end()));
+    const Json& health = body.is_object() && body.contains("health") ? body["health"] : kNone;
+    in.reports.push_back(ReportFromHealth("declaration", Instant{d.declared_at, tz}, health));
     if (d.id == latest.id) {
       decl = std::move(body);
       have_decl = true;

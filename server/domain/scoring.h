@@ -17,15 +17,6 @@
 
 namespace ankang::server {
 
-// True when region (6 digits) is in the list, directly or through its
-// province ("370000") or city ("370100").
-bool RegionListed(const std::vector<std::string>& list, const std::string& region);
-
-// 18:00 local time on the day after `at`: when a pending review auto-issues.
-int64_t ReviewDeadline(const App& app, int64_t at);
-// `at` plus n working days (Monday to Friday), local time.
-int64_t AddWorkingDays(const App& app, int64_t at, int n);
-
 struct Scored {
   Verdict verdict;
   DeclarationRow declaration;
