@@ -14,8 +14,6 @@
 namespace ankang::server {
 namespace {
 
-const std::vector<std::string> kResident = {"resident"};
-
 std::string Lang(const Request& req) {
   return req.Header("accept-language").rfind("en", 0) == 0 ? "en" : "zh";
 }

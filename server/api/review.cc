@@ -10,8 +10,6 @@
 namespace ankang::server {
 namespace {
 
-const std::vector<std::string> kIssuer = {"issuer", "admin"};
-
 Response Pending(App& app, const Request& req) {
   Json out = Json::array();
   for (const DeclarationRow& d : app.db->PendingReviews(200)) {

@@ -7,10 +7,14 @@ void RegisterAllRoutes(App& app) {
   RegisterAuthRoutes(app);
   RegisterResidentRoutes(app);
   RegisterVerifyRoutes(app);
-  RegisterAdminRoutes(app);
   RegisterReviewRoutes(app);
   RegisterVenueRoutes(app);
-  RegisterConsoleRoutes(app);
+  RegisterAuthorityRoutes(app);
+  RegisterRuleSetRoutes(app);
+  RegisterStaffRoutes(app);
+  RegisterAuditRoutes(app);
+  RegisterIssuerRoutes(app);
+  RegisterAdminPersonRoutes(app);
 }
 
 }  // namespace ankang::server

@@ -2,18 +2,33 @@
 // RegisterAllRoutes() puts every one of them into App::router.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "server/app.h"
 
 namespace ankang::server {
+
+// Who may call a route (besides kAnyone and kAuthenticated in router.h).
+inline const std::vector<std::string> kResident = {"resident"};
+inline const std::vector<std::string> kAdmin = {"admin"};
+inline const std::vector<std::string> kVerifiers = {"verifier", "admin"};
+inline const std::vector<std::string> kIssuer = {"issuer", "admin"};
+inline const std::vector<std::string> kVenueStaff = {"venue", "admin"};
 
 void RegisterPublicRoutes(App& app);
 void RegisterAuthRoutes(App& app);
 void RegisterResidentRoutes(App& app);
 void RegisterVerifyRoutes(App& app);
-void RegisterAdminRoutes(App& app);
 void RegisterReviewRoutes(App& app);
 void RegisterVenueRoutes(App& app);
-void RegisterConsoleRoutes(App& app);
+// The admin console, by concept (admin_*.cc).
+void RegisterAuthorityRoutes(App& app);
+void RegisterRuleSetRoutes(App& app);
+void RegisterStaffRoutes(App& app);
+void RegisterAuditRoutes(App& app);
+void RegisterIssuerRoutes(App& app);
+void RegisterAdminPersonRoutes(App& app);
 void RegisterAllRoutes(App& app);
 
 }  // namespace ankang::server

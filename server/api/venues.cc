@@ -21,9 +21,6 @@
 namespace ankang::server {
 namespace {
 
-const std::vector<std::string> kVenueStaff = {"venue", "admin"};
-const std::vector<std::string> kAdmin = {"admin"};
-const std::vector<std::string> kResident = {"resident"};
 constexpr int kMaxVisitorsPerCheckin = 4;  // self + up to 3 family members
 
 bool HasControl(const std::string& s) {

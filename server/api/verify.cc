@@ -23,7 +23,7 @@ Response Verify(App& app, const Request& req) {
 }  // namespace
 
 void RegisterVerifyRoutes(App& app) {
-  app.router.Add("POST", "/api/v1/verify", {"verifier", "admin"}, Verify);
+  app.router.Add("POST", "/api/v1/verify", kVerifiers, Verify);
 }
 
 }  // namespace ankang::server

@@ -61,6 +61,13 @@ Json FieldErrorJson(const std::string& field, const std::string& code, const std
   return {{"field", field}, {"code", code}, {"message", message}};
 }
 
+std::string Trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
 bool PercentDecode(const std::string& in, std::string* out) {
   auto hex = [](char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -90,6 +90,9 @@ bool PercentDecode(const std::string& in, std::string* out);
 
 // One entry of a 422 list: {"field","code","message"}.
 Json FieldErrorJson(const std::string& field, const std::string& code, const std::string& message);
+// s without leading and trailing spaces, tabs and line breaks.
+std::string Trim(const std::string& s);
+
 // Parses the body as a JSON object; on failure *error is a 400 answer.
 std::optional<Json> ParseJsonObject(const Request& req, Response* error);
 

@@ -371,7 +371,7 @@ TEST_CASE("appeals: filed by the resident, resolved by an admin with a note", "[
   CHECK(Call(app, "POST", "/api/v1/admin/appeals/" + id + "/resolve",
              Json{{"decision", "resolved"}, {"note", "again"}}, admin)
             .status == 409);
-  CHECK(Call(app, "GET", "/api/v1/admin/audit", nullptr, admin).json.size() >= 2);
+  CHECK(Call(app, "GET", "/api/v1/admin/audit-log", nullptr, admin).json["entries"].size() >= 2);
 }
 
 TEST_CASE("one-time codes: wrong codes, attempts, rate limits", "[api][auth]") {

@@ -85,8 +85,8 @@ const endpoints = () => [
   ['GET', '/api/v1/admin/staff', undefined, ADMIN],
   ['POST', '/api/v1/admin/staff', { username: '', role: 'x' }, ADMIN],
   ['PATCH', `/api/v1/admin/staff/${ids.staff}`, { disabled: false }, ADMIN],
-  ['GET', '/api/v1/admin/audit', undefined, ADMIN],
-  ['GET', '/api/v1/admin/stats', undefined, ADMIN],
+  ['GET', '/api/v1/admin/audit-log', undefined, ADMIN],
+  ['GET', '/api/v1/admin/statistics', undefined, ADMIN],
   ['POST', '/api/v1/admin/keys/rotate', {}, ADMIN],
 ];
 
