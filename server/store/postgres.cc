@@ -2,8 +2,17 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "server/store/sql_storage.h"
 
 namespace ankang::server {
 
@@ -40,23 +49,123 @@ std::string PgPlaceholders(const std::string& sql) {
   return out;
 }
 
-const char* const kPgPersonsNamingRegions =
-    "id IN (WITH keys(k) AS (SELECT jsonb_array_elements_text(CAST(? AS jsonb))), "
-    "latest(person_id, body) AS (SELECT d.person_id, CAST(d.body AS jsonb) FROM declarations d "
-    "  WHERE d.declared_at = (SELECT MAX(x.declared_at) FROM declarations x "
-    "                         WHERE x.person_id = d.person_id)), "
-    "travel(person_id, t) AS (SELECT l.person_id, t FROM latest l, jsonb_array_elements("
-    "  CASE WHEN jsonb_typeof(l.body -> 'travel_14d') = 'array' THEN l.body -> 'travel_14d' "
-    "  ELSE '[]'::jsonb END) t WHERE jsonb_typeof(t) = 'object'), "
-    "named(person_id, code) AS ("
-    "  SELECT id, region FROM persons "
-    "  UNION ALL SELECT person_id, body ->> 'region' FROM latest "
-    "  UNION ALL SELECT person_id, t ->> 'region' FROM travel "
-    "  UNION ALL SELECT person_id, t ->> 'country' FROM travel) "
-    "SELECT person_id FROM named WHERE code IS NOT NULL AND ("
-    "  code IN (SELECT k FROM keys) OR substr(code, 1, 4) || '00' IN (SELECT k FROM keys) "
-    "  OR substr(code, 1, 2) || '0000' IN (SELECT k FROM keys))) "
-    "ORDER BY id";
+namespace {
+
+class PgConn;
+
+// A statement with the SQLite one's interface: Bind() collects typed text
+// parameters, the first Step() prepares (once per connection) and executes,
+// and the whole result is held until destruction.
+class PgStmt {
+ public:
+  struct ConstraintError {};
+
+  PgStmt(PgConn* c, std::string sql) : c_(c), sql_(std::move(sql)) {}
+  ~PgStmt();
+  PgStmt(const PgStmt&) = delete;
+  PgStmt& operator=(const PgStmt&) = delete;
+
+  template <typename... Args>
+  PgStmt& Bind(const Args&... args) {
+    (BindOne(args), ...);
+    return *this;
+  }
+  template <typename Tuple>
+  void BindTuple(const Tuple& values) {
+    std::apply([this](const auto&... v) { Bind(v...); }, values);
+  }
+  bool Step();  // true when a row is available
+  void Run() {
+    while (Step()) {
+    }
+  }
+  std::string Text(int i);
+  int64_t Int(int i);
+  double Real(int i);
+  void Get(int i, std::string* v) { *v = Text(i); }
+  void Get(int i, int64_t* v) { *v = Int(i); }
+  void Get(int i, int* v) { *v = static_cast<int>(Int(i)); }
+  void Get(int i, bool* v) { *v = Int(i) != 0; }
+  void Get(int i, double* v) { *v = Real(i); }
+
+ private:
+  void BindOne(const std::string& v) { Add(v, 25); }
+  void BindOne(const char* v) { Add(v, 25); }
+  void BindOne(int64_t v) { Add(std::to_string(v), 20); }
+  void BindOne(int v) { Add(std::to_string(v), 20); }
+  void BindOne(bool v) { Add(v ? "1" : "0", 20); }
+  void BindOne(double v);
+  void Add(std::string v, unsigned type) {
+    values_.push_back(std::move(v));
+    types_.push_back(type);
+  }
+
+  PgConn* c_;
+  std::string sql_;
+  std::vector<std::string> values_;
+  std::vector<unsigned> types_;
+  pg_result* res_ = nullptr;
+  int row_ = -1;  // the current row; -1 before the first Step()
+};
+
+// One libpq connection and the statements prepared on it.
+class PgConn {
+ public:
+  using Statement = PgStmt;
+  static constexpr const char* kBeginWrite = "BEGIN";
+  static constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  // PostgreSQL checks its own pages; this only proves the schema answers.
+  static constexpr const char* kIntegrityCheck =
+      "SELECT CASE WHEN COUNT(*) >= 0 THEN 'ok' END FROM schema_version";
+  // PersonsNamingRegions' condition in PostgreSQL's JSON functions; ? is a
+  // JSON array of codes. A listed code picks a named code,
+  // its city (first 4 digits + "00") or its province (first 2 + "0000"):
+  // this mirrors the region-ancestor rule of RiskOf() (shared/facts.h).
+  static constexpr const char* kPersonsNamingRegions =
+      "id IN (WITH keys(k) AS (SELECT jsonb_array_elements_text(CAST(? AS jsonb))), "
+      "latest(person_id, body) AS (SELECT d.person_id, CAST(d.body AS jsonb) FROM declarations d "
+      "  WHERE d.declared_at = (SELECT MAX(x.declared_at) FROM declarations x "
+      "                         WHERE x.person_id = d.person_id)), "
+      "travel(person_id, t) AS (SELECT l.person_id, t FROM latest l, jsonb_array_elements("
+      "  CASE WHEN jsonb_typeof(l.body -> 'travel_14d') = 'array' THEN l.body -> 'travel_14d' "
+      "  ELSE '[]'::jsonb END) t WHERE jsonb_typeof(t) = 'object'), "
+      "named(person_id, code) AS ("
+      "  SELECT id, region FROM persons "
+      "  UNION ALL SELECT person_id, body ->> 'region' FROM latest "
+      "  UNION ALL SELECT person_id, t ->> 'region' FROM travel "
+      "  UNION ALL SELECT person_id, t ->> 'country' FROM travel) "
+      "SELECT person_id FROM named WHERE code IS NOT NULL AND ("
+      "  code IN (SELECT k FROM keys) OR substr(code, 1, 4) || '00' IN (SELECT k FROM keys) "
+      "  OR substr(code, 1, 2) || '0000' IN (SELECT k FROM keys))) "
+      "ORDER BY id";
+
+  // conninfo: a "postgresql://..." URI or "key=value" string.
+  PgConn(const std::string& conninfo, bool reader);
+  ~PgConn();
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  PgStmt Prep(const std::string& sql) { return PgStmt(this, sql); }
+  void Exec(const char* sql);  // simple protocol: several statements, no parameters
+  void Rollback();             // ends a failed transaction, never throws
+  int Changes() const { return changes_; }
+  // A session advisory lock held while migrating (several processes start
+  // on one database); unlocking never throws.
+  void LockSchema(bool lock);
+
+ private:
+  friend class PgStmt;
+  pg_result* Execute(const std::string& sql, const std::vector<std::string>& values,
+                     const std::vector<unsigned>& types);
+  void Ensure();  // reconnects a broken connection (outside transactions)
+
+  pg_conn* pg_ = nullptr;
+  std::string conninfo_;
+  bool reader_;
+  int changes_ = 0;
+  int next_ = 0;
+  std::unordered_map<std::string, std::string> prepared_;  // sql + types -> statement name
+};
 
 // --- PgStmt
 
@@ -189,6 +298,12 @@ PGresult* PgConn::Execute(const std::string& sql, const std::vector<std::string>
   const char* n = PQcmdTuples(r);
   changes_ = (n != nullptr && *n != '\0') ? std::atoi(n) : 0;
   return r;
+}
+
+}  // namespace
+
+std::unique_ptr<Storage> OpenPostgresStorage(const std::string& conninfo) {
+  return std::make_unique<SqlStorage<PgConn>>(conninfo);
 }
 
 }  // namespace ankang::server

@@ -7,14 +7,10 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "server/store/storage.h"
 
 namespace ankang::server {
-
-// The schema as ordered migrations (portable SQL); index i is version i+1.
-const std::vector<std::string>& Migrations();
 
 // Opens (creating if needed) and migrates. path ":memory:" for tests.
 // Throws StorageError when the file cannot be opened or migrated.

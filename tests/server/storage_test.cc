@@ -1,5 +1,7 @@
-// SqliteStorage: migrations, every table's round trip, transactions,
-// constraints, purge and wipe, on :memory: and on a real file.
+// The SQLite storage: migrations, every table's round trip, transactions,
+// constraints, purge and wipe, on :memory: and on a real file; and the
+// PostgreSQL placeholder translation (the PostgreSQL storage itself runs in
+// postgres.test.mjs).
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -9,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "server/store/migrations.h"
+#include "server/store/postgres.h"
 #include "server/store/sqlite.h"
 
 using namespace ankang::server;
@@ -203,6 +207,46 @@ TEST_CASE("only the latest declaration of a person waits for review", "[storage]
   auto pending = db->PendingReviews(10);
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].id == "d2");
+}
+
+TEST_CASE("persons naming a changed region: at it, below it, or in the latest declaration",
+          "[storage][rescore]") {
+  auto db = OpenSqliteStorage(":memory:");
+  PersonRow home = Person("p1", "h1");  // lives in 370102 (Jinan, Shandong)
+  db->CreatePerson(home);
+  PersonRow other = Person("p2", "h2");
+  other.region = "110105";
+  db->CreatePerson(other);
+  PersonRow travel = Person("p3", "h3");
+  travel.region = "110105";
+  db->CreatePerson(travel);
+  DeclarationRow old = Decl("d1", "p3", 100);
+  old.body = R"({"travel_14d":[{"region":"440305"}]})";
+  db->AddDeclaration(old);
+  DeclarationRow latest = Decl("d2", "p3", 200);
+  latest.body = R"({"travel_14d":[{"region":"370102"},{"region":"overseas","country":"JPN"}]})";
+  db->AddDeclaration(latest);
+
+  auto ids = [&](const std::vector<std::string>& codes) {
+    std::vector<std::string> out;
+    for (const PersonRow& p : db->PersonsNamingRegions(codes)) out.push_back(p.id);
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  CHECK(ids({"370102"}) == Ids{"p1", "p3"});  // the county itself
+  CHECK(ids({"370100"}) == Ids{"p1", "p3"});  // its city
+  CHECK(ids({"370000"}) == Ids{"p1", "p3"});  // its province
+  CHECK(ids({"110000"}) == Ids{"p2", "p3"});
+  CHECK(ids({"JPN"}) == Ids{"p3"});
+  CHECK(ids({"440300"}).empty());  // only the latest declaration counts
+  CHECK(ids({"370101"}).empty());  // a sibling county is not an ancestor
+  CHECK(ids({}).empty());
+}
+
+TEST_CASE("PostgreSQL placeholders: ? and ?N outside quotes become $n", "[storage][postgres]") {
+  CHECK(PgPlaceholders("a = ? AND b = ?") == "a = $1 AND b = $2");
+  CHECK(PgPlaceholders("json_each(?1) WHERE x = ?1") == "json_each($1) WHERE x = $1");
+  CHECK(PgPlaceholders("note = '?' AND id = ?") == "note = '?' AND id = $1");
 }
 
 TEST_CASE("authority data is replaced as a whole", "[storage]") {

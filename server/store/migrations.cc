@@ -1,0 +1,218 @@
+#include "server/store/migrations.h"
+
+namespace ankang::server {
+
+const std::vector<std::string>& Migrations() {
+  // Portable SQL: TEXT / INTEGER / BIGINT / DOUBLE PRECISION, explicit
+  // primary keys, no AUTOINCREMENT.
+  static const std::vector<std::string> kMigrations = {
+      // 1: the initial schema.
+      R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  phone_hmac TEXT NOT NULL UNIQUE,
+  phone_enc TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE otp_codes (
+  phone_hmac TEXT PRIMARY KEY,
+  code_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL
+);
+CREATE TABLE otp_sends (
+  phone_hmac TEXT NOT NULL,
+  ip_hash TEXT NOT NULL,
+  sent_at BIGINT NOT NULL
+);
+CREATE INDEX otp_sends_phone ON otp_sends (phone_hmac, sent_at);
+CREATE INDEX otp_sends_ip ON otp_sends (ip_hash, sent_at);
+CREATE TABLE staff (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  disabled INTEGER NOT NULL
+);
+CREATE TABLE persons (
+  id TEXT PRIMARY KEY,
+  person_ref TEXT NOT NULL UNIQUE,
+  id_type TEXT NOT NULL,
+  id_hmac TEXT NOT NULL UNIQUE,
+  id_enc TEXT NOT NULL,
+  id_tail TEXT NOT NULL,
+  name_enc TEXT NOT NULL,
+  name_masked TEXT NOT NULL,
+  phone_enc TEXT NOT NULL,
+  nationality TEXT NOT NULL,
+  region TEXT NOT NULL,
+  address_enc TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_edit_day TEXT NOT NULL,
+  edit_count INTEGER NOT NULL,
+  code_issued_at BIGINT NOT NULL,
+  last_color TEXT NOT NULL
+);
+CREATE TABLE guardianships (
+  account_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, person_id)
+);
+CREATE INDEX guardianships_person ON guardianships (person_id);
+CREATE TABLE declarations (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  declared_at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  body TEXT NOT NULL,
+  review_required INTEGER NOT NULL,
+  review_state TEXT NOT NULL,
+  review_due BIGINT NOT NULL,
+  reviewed_by TEXT NOT NULL,
+  reviewed_at BIGINT NOT NULL,
+  review_note TEXT NOT NULL
+);
+CREATE INDEX declarations_person ON declarations (person_id, declared_at);
+CREATE INDEX declarations_review ON declarations (review_state, declared_at);
+CREATE TABLE checkins (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  temperature DOUBLE PRECISION NOT NULL,
+  symptoms TEXT NOT NULL,
+  UNIQUE (person_id, day)
+);
+CREATE TABLE risk_areas (
+  region TEXT PRIMARY KEY,
+  level TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE case_status (
+  id_hmac TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  since TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+CREATE TABLE review_regions (
+  region TEXT PRIMARY KEY
+);
+CREATE TABLE appeals (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  message TEXT NOT NULL,
+  state TEXT NOT NULL,
+  filed_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  resolved_at BIGINT NOT NULL,
+  resolved_by TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX appeals_account ON appeals (account_id, filed_at);
+CREATE INDEX appeals_state ON appeals (state, filed_at);
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  not_before BIGINT NOT NULL,
+  not_after BIGINT NOT NULL
+);
+CREATE TABLE venues (
+  id TEXT PRIMARY KEY,
+  owner_staff_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  venue_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  temperature DOUBLE PRECISION NOT NULL,
+  color TEXT NOT NULL
+);
+CREATE INDEX visits_venue ON visits (venue_id, at);
+)sql",
+      // 2: trusted issuers (互认), uploaded rule sets, colour statistics per
+      // day, and the indexes behind venue lists, colours by region and audit
+      // search.
+      R"sql(
+CREATE TABLE trusted_issuers (
+  issuer TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  keys_url TEXT NOT NULL,
+  keys_json TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  added_by TEXT NOT NULL
+);
+CREATE TABLE rule_sets (
+  id TEXT PRIMARY KEY,
+  rule_set_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  active INTEGER NOT NULL
+);
+CREATE TABLE color_days (
+  day TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  color TEXT NOT NULL,
+  PRIMARY KEY (day, person_id)
+);
+CREATE INDEX venues_owner ON venues (owner_staff_id);
+CREATE INDEX persons_region ON persons (region, last_color);
+CREATE INDEX audit_log_actor ON audit_log (actor, at);
+)sql",
+      // 3: the community an issuer works for (review queue scoping).
+      R"sql(
+CREATE TABLE staff_regions (
+  staff_id TEXT PRIMARY KEY,
+  region TEXT NOT NULL
+);
+)sql",
+      // 4: scoring reads a person's declarations and check-ins in time order
+      // straight from an index (no sort step per verify).
+      R"sql(
+CREATE INDEX declarations_person_time ON declarations (person_id, declared_at, id);
+DROP INDEX declarations_person;
+CREATE INDEX checkins_person_time ON checkins (person_id, at, id);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace ankang::server
