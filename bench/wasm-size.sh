@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the WebAssembly module and prints its size: raw and gzip -9 of
-# ankang_core.wasm, ankang_core.js and their sum (issue 2's target is
+# ankang_core.wasm, ankang_core.js and their sum (the target is
 # wasm + glue <= 60 KB gzip).
 #   bench/wasm-size.sh [build folder, default build-wasm]
 set -e

@@ -175,7 +175,7 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
         KeyMetaRow{k.kid, Base64UrlEncode(k.public_key), k.not_before, k.not_after});
   }
   app->otp = MakeOtpSender(opts.otp_webhook);
-  LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts (console.h)
+  LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts
   RegisterAllRoutes(*app);
   App* a = app.get();
   app->site.opts = &app->opts;

@@ -53,7 +53,7 @@ struct App {
   SigningKeys signing;
   ActiveRules rules;  // as loaded at start; read the rules in force with CurrentRules()
   // The rule set in force: `rules` until the admin console activates another
-  // (routes_console.cc). Readers take a snapshot; swapping is thread-safe.
+  // (api/admin_rulesets.cc). Readers take a snapshot; swapping is thread-safe.
   std::shared_ptr<const ActiveRules> CurrentRules();
   void SetRules(ActiveRules r);
   std::mutex rules_mu;

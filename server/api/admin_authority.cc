@@ -63,9 +63,7 @@ Response PutCaseStatus(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
-  static const std::vector<std::string> kStatuses = {"confirmed",     "suspected", "asymptomatic",
-                                                     "close_contact", "recovered", "cleared",
-                                                     "falsified"};
+  const std::vector<std::string>& kStatuses = CaseStatuses();
   Json errors = Json::array();
   const std::string id_type = StrField(*body, "id_type");
   auto type = IdTypeFromString(id_type);

@@ -1,4 +1,4 @@
-// Venue codes (场所码, issue 5): a venue manager registers a place and prints
+// Venue codes (场所码): a venue manager registers a place and prints
 // its poster (a QR of the URL /v/{venue_id}); a resident who scans it checks
 // in self and family members with a temperature; the admin asks who was at a
 // venue in a time window and marks them all as close contacts in one step,

@@ -1,5 +1,5 @@
 // The resident page "/" in real headless Chromium against a real
-// ankang-server --dev (SPEC §7, issue 4). Run: node tests/browser/resident.test.mjs
+// ankang-server --dev (SPEC §7). Run: node tests/browser/resident.test.mjs
 // Screenshots at 360×740 go to tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
