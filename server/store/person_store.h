@@ -114,8 +114,9 @@ class PersonStore {
   virtual std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) = 0;
   // The persons a change of risk level at any of `codes` (region codes or
   // countries) can recolour, in id order: living at a code or below a listed
-  // city / province, or whose latest declaration names such a place (travel_14d
-  // region or country, or its own region). Never fewer; a few more are harmless.
+  // city / province (RegionCovers in shared/regions.h), or whose latest
+  // declaration names such a place (travel_14d region or country, or its own
+  // region). Never fewer; a few more are harmless.
   virtual std::vector<PersonRow> PersonsNamingRegions(const std::vector<std::string>& codes) = 0;
 
   // Guardianship: the accounts that may act for a person.

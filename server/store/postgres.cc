@@ -118,9 +118,9 @@ class PgConn {
   static constexpr const char* kIntegrityCheck =
       "SELECT CASE WHEN COUNT(*) >= 0 THEN 'ok' END FROM schema_version";
   // PersonsNamingRegions' condition in PostgreSQL's JSON functions; ? is a
-  // JSON array of codes. A listed code picks a named code,
-  // its city (first 4 digits + "00") or its province (first 2 + "0000"):
-  // this mirrors the region-ancestor rule of RiskOf() (shared/facts.h).
+  // JSON array of codes. A named code is picked when it, its city (first 4
+  // digits + "00") or its province (first 2 + "0000") is listed: this mirrors
+  // RegionCovers() over RegionAndAncestors() in shared/regions.h.
   static constexpr const char* kPersonsNamingRegions =
       "id IN (WITH keys(k) AS (SELECT jsonb_array_elements_text(CAST(? AS jsonb))), "
       "latest(person_id, body) AS (SELECT d.person_id, CAST(d.body AS jsonb) FROM declarations d "

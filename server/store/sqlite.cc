@@ -87,9 +87,9 @@ class SqliteConn {
   static constexpr const char* kBeginRead = "BEGIN";
   static constexpr const char* kIntegrityCheck = "PRAGMA integrity_check";
   // PersonsNamingRegions' condition in SQLite's JSON functions; ?1 is a JSON
-  // array of codes. A listed code picks a named code,
-  // its city (first 4 digits + "00") or its province (first 2 + "0000"):
-  // this mirrors the region-ancestor rule of RiskOf() (shared/facts.h).
+  // array of codes. A named code is picked when it, its city (first 4 digits
+  // + "00") or its province (first 2 + "0000") is listed: this mirrors
+  // RegionCovers() over RegionAndAncestors() in shared/regions.h.
   static constexpr const char* kPersonsNamingRegions =
       "id IN (WITH keys(k) AS (SELECT value FROM json_each(?1)), "
       "latest(person_id, body) AS (SELECT d.person_id, "
