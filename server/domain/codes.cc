@@ -38,7 +38,7 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
   code["id_tail"] = p.id_tail;
   code["declared_at"] = app.Iso(s->declaration.declared_at);
   if (auto enc = EncodeQr(qr)) {
-    code["qr_matrix"] = MatrixJson(enc->matrix);
+    code["qr_matrix"] = ToJson(enc->matrix);
     code["qr_version"] = enc->version;
   } else {
     code["qr_matrix"] = nullptr;

@@ -18,12 +18,4 @@ std::optional<EncodedQr> EncodeQr(const std::string& text) {
   return out;
 }
 
-Json MatrixJson(const QrMatrix& m) {
-  std::string bits(m.modules.size(), '0');
-  for (size_t i = 0; i < m.modules.size(); ++i) {
-    if (m.modules[i]) bits[i] = '1';
-  }
-  return Json{{"size", m.size}, {"bits", bits}};
-}
-
 }  // namespace ankang::server

@@ -17,7 +17,5 @@ struct EncodedQr {
 
 // nullopt if libqrencode fails (e.g. the text is too long for any version).
 std::optional<EncodedQr> EncodeQr(const std::string& text);
-// {"size":N,"bits":"0101..."} row-major, 1 = dark.
-Json MatrixJson(const QrMatrix& m);
 
 }  // namespace ankang::server
