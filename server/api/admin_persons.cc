@@ -137,12 +137,7 @@ bool CorrectIdentity(App& app, const Request& req, const std::string& person_id,
     *err = ErrorResponse(Status::kConflict, "id_taken", "Another person has this ID number.");
     return false;
   }
-  p->id_type = StrField(norm, "id_type");
-  p->id_hmac = h;
-  p->id_enc = app.data_keys.Encrypt("person.id_number", StrField(norm, "id_number"));
-  p->id_tail = IdTail(StrField(norm, "id_number"));
-  p->name_enc = app.data_keys.Encrypt("person.name", StrField(norm, "name"));
-  p->name_masked = MaskName(StrField(norm, "name"));
+  SetIdentity(app, norm, &*p);
   p->updated_at = app.Now();
   app.db->UpdatePerson(*p);
   app.Audit(req.caller, "person.identity_corrected", p->id);

@@ -98,12 +98,7 @@ std::optional<PersonRow> AttachPerson(App& app, const Caller& c, const Json& per
     PersonRow n;
     n.id = RandomId();
     n.person_ref = RandomId(12);
-    n.id_type = id_type;
-    n.id_hmac = IdHmac(app, id_type, id_number);
-    n.id_enc = app.data_keys.Encrypt("person.id_number", id_number);
-    n.id_tail = IdTail(id_number);
-    n.name_enc = app.data_keys.Encrypt("person.name", name);
-    n.name_masked = MaskName(name);
+    SetIdentity(app, person, &n);
     n.nationality = "CHN";
     n.created_at = now;
     ApplyResidence(app, person, &n);
@@ -322,12 +317,7 @@ Response EditPerson(App& app, const Request& req) {
       return ErrorResponse(Status::kConflict, "id_taken",
                            "Another person has this ID number. 该证件号码已被使用。");
     }
-    p->id_type = StrField(norm, "id_type");
-    p->id_hmac = h;
-    p->id_enc = app.data_keys.Encrypt("person.id_number", StrField(norm, "id_number"));
-    p->id_tail = IdTail(StrField(norm, "id_number"));
-    p->name_enc = app.data_keys.Encrypt("person.name", StrField(norm, "name"));
-    p->name_masked = MaskName(StrField(norm, "name"));
+    SetIdentity(app, norm, &*p);
   }
   ApplyResidence(app, norm, &*p);
   p->last_edit_day = today;

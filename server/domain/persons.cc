@@ -1,5 +1,7 @@
 #include "server/domain/persons.h"
 
+#include "shared/mask.h"
+
 namespace ankang::server {
 
 PersonPlain Decrypt(const App& app, const PersonRow& p) {
@@ -21,6 +23,17 @@ std::string IdHmac(const App& app, const std::string& id_type, const std::string
 
 std::string PhoneHmac(const App& app, const std::string& phone) {
   return app.data_keys.Hmac("phone", phone);
+}
+
+void SetIdentity(const App& app, const Json& person, PersonRow* p) {
+  const std::string id_number = StrField(person, "id_number");
+  const std::string name = StrField(person, "name");
+  p->id_type = StrField(person, "id_type");
+  p->id_hmac = IdHmac(app, p->id_type, id_number);
+  p->id_enc = app.data_keys.Encrypt("person.id_number", id_number);
+  p->id_tail = IdTail(id_number);
+  p->name_enc = app.data_keys.Encrypt("person.name", name);
+  p->name_masked = MaskName(name);
 }
 
 std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,

@@ -27,6 +27,11 @@ PersonPlain Decrypt(const App& app, const PersonRow& p);
 std::string IdHmac(const App& app, const std::string& id_type, const std::string& id_number);
 std::string PhoneHmac(const App& app, const std::string& phone);
 
+// Writes the identity of a normalised person object (id_type, id_number,
+// name) into p: ID number and name encrypted, the keyed hash for look-ups,
+// the ID tail and the masked name.
+void SetIdentity(const App& app, const Json& person, PersonRow* p);
+
 // The person if the caller (a resident) is one of its guardians.
 std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,
                                          const std::string& person_id);
