@@ -13,7 +13,7 @@ import {
 import { colorBadge, isoNow, todayIso } from './util.js';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'grandparent', 'grandchild', 'sibling', 'other'];
-const ID_TYPES = ['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent_id'];
+export const ID_TYPES = ['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent_id'];
 
 let rulesCache = null;
 // The active rule set and the public risk areas, for the preview.
@@ -27,7 +27,9 @@ function loadRules(fresh) {
   return rulesCache;
 }
 
-// opts: {mode, person: {person_id, name_masked}, phone, onDone(answer), onCancel}
+// opts: {mode, person: {person_id, name_masked}, phone, onDone(answer), onCancel,
+// onPending(answer, {id_type, id_number, name})}: a 202 is a join request for a
+// person already registered (nothing was declared).
 export function declarationForm(opts) {
   const mode = opts.mode;
   const F = {};  // error key -> field
@@ -264,6 +266,12 @@ export function declarationForm(opts) {
       if (res.status === 201 || res.status === 200) {
         clear(status);
         opts.onDone(res.data);
+        return;
+      }
+      if (res.status === 202 && res.data && opts.onPending) {
+        clear(status);
+        const p = body().person || {};
+        opts.onPending(res.data, { id_type: p.id_type, id_number: p.id_number, name: p.name });
         return;
       }
       if (res.status === 422 && res.data && Array.isArray(res.data.errors)) {

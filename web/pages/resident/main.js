@@ -6,6 +6,7 @@ import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang } fr
 import { api, session, serverInfo, NetworkError, errorText } from './server.js';
 import { loadCore, call } from '../../common/core.js';
 import { declarationForm } from './form.js';
+import { consentViews } from './consent.js';
 import { codeCard } from './card.js';
 import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker } from './widgets.js';
 import { hhmm, todayIso, colorBadge, learnOffset, showTime } from './util.js';
@@ -62,12 +63,15 @@ function view(node, focus) {
 const state = { persons: [], current: null, code: null, offlineSince: null, checkedIn: {} };
 const self = () => state.persons.find((p) => p.relation === 'self');
 const currentPerson = () => state.persons.find((p) => p.person_id === state.current);
+// Join requests (both ways), guardians, claims and devices: consent.js.
+const cv = consentViews({ view, say, failed, state, home, currentPerson, back: () => (state.persons.length ? cardView() : home()) });
 
 function logout() {
   session.clear();
   saveCode(null);
   state.persons = [];
   state.current = null;
+  state.join = { incoming: [], outgoing: [] };
   logoutBtn.hidden = true;
   say(null);
   loginView();
@@ -162,6 +166,7 @@ async function home(preferId) {
   if (res.status !== 200 || !Array.isArray(res.data)) return failed(res);
   state.persons = res.data;
   state.offlineSince = null;
+  await cv.loadJoin();
   if (!state.persons.length) return declareView('self');
   const pick = preferId || state.current;
   state.current = (state.persons.find((p) => p.person_id === pick) || self() || state.persons[0]).person_id;
@@ -180,10 +185,13 @@ function declareView(mode) {
       const id = ans && (ans.person_id || (ans.code && ans.code.person_id));
       home(id);
     },
+    onPending: (ans, prefill) => cv.pendingView(ans, prefill),
     onCancel: state.persons.length ? () => cardView() : null,
   });
   currentForm = form;
-  view(form);
+  // Before the first declaration: requests waiting for this account, if any.
+  const notes = mode === 'self' ? cv.notices() : null;
+  view(notes ? el('div', null, notes, form) : form, notes ? form.querySelector('h2') : undefined);
   leave = () => { currentForm = null; };
 }
 let currentForm = null;
@@ -207,7 +215,7 @@ function cardView() {
   const p = currentPerson();
   if (p && !p.code) {
     // A family member added without a declaration yet: declare first.
-    return view(el('div', null, personTabs(), el('section', { class: 'subview' },
+    return view(el('div', null, cv.notices(), personTabs(), el('section', { class: 'subview' },
       el('h2', null, p.name_masked || ''), el('p', { t: 'no_code' }),
       el('button', { type: 'button', class: 'btn primary', t: 'declare_title', onclick: () => declareView('again') }))));
   }
@@ -219,8 +227,12 @@ function cardView() {
     el('button', { type: 'button', class: 'btn', t: 'act_edit', onclick: editView }),
     el('button', { type: 'button', class: 'btn', t: 'act_appeal', onclick: appealView }),
     el('button', { type: 'button', class: 'btn', t: 'act_print', onclick: printView }),
-    el('button', { type: 'button', class: 'btn', t: 'act_export', onclick: exportMyData }));
-  view(el('div', null, personTabs(), card.el, actions), card.el.querySelector('h2'));
+    el('button', { type: 'button', class: 'btn', t: 'act_export', onclick: exportMyData }),
+    el('button', { type: 'button', class: 'btn', t: 'act_guardians', onclick: cv.guardiansView }),
+    el('button', { type: 'button', class: 'btn', t: 'act_access', onclick: cv.accessView }));
+  // Join requests for the persons of this account, refreshed with the code.
+  const noticeBox = el('div', { class: 'nb' }, cv.notices());
+  view(el('div', null, noticeBox, personTabs(), card.el, actions), card.el.querySelector('h2'));
   const show = (code) => {
     state.code = code;
     if (p) p.code = code;
@@ -237,6 +249,12 @@ function cardView() {
         state.offlineSince = null;
         card.offline(null);
         show({ ...res.data, name_masked: res.data.name_masked || (p && p.name_masked), person_id: state.current });
+        await cv.loadJoin();
+        if (noticeBox.isConnected) {
+          const n = cv.notices();
+          clear(noticeBox);
+          if (n) noticeBox.append(n);
+        }
       } else if (res.status === 401) sessionExpired();
     } catch (e) {
       if (!(e instanceof NetworkError)) throw e;
