@@ -3,25 +3,50 @@
 // a child; B adds the same child and only gets a pending request, no data; A's
 // page shows the request and approves it; B then sees the child. A refusal
 // leaves nothing behind. The person themselves removes a guardian from their
-// own page. A squatted ID is claimed and the issuer approves the claim on
-// /review. The account's signed-in devices, and signing the others out.
+// own page. A requester confirms with the code sent to the person's phone (the
+// server's --otp-webhook is a small server here that keeps what it is sent). A
+// squatted ID is claimed and the issuer approves the claim on /review. The
+// account's signed-in devices, and signing the others out.
 // Run: node --test tests/browser/consent.test.mjs (screenshots in tests/artifacts/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { ARTIFACTS, startServer, startBrowser, residentId, newPhone } from './harness.mjs';
+import { ARTIFACTS, startBrowser, residentId, newPhone } from './harness.mjs';
+import { startServer, api } from './staff-lib.mjs';
 
-let srv;
+let srv;     // {url, api(method, path, body, token) -> {status, json, text}, stop()}
+let sms;     // the SMS gateway the server posts to
+const texts = [];  // its bodies: {phone, code, kind, message}
 let browserA;  // one profile per resident: A and B never share anything
 let browserB;
 
 before(async () => {
-  srv = await startServer();
+  sms = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      try { texts.push(JSON.parse(body)); } catch { /* not JSON */ }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((r) => sms.listen(0, '127.0.0.1', r));
+  const s = await startServer({ args: ['--otp-webhook', `http://127.0.0.1:${sms.address().port}/sms`] });
+  srv = {
+    url: s.base,
+    log: s.log,
+    stop: () => s.stop(),
+    async api(method, path, body, token) {
+      const r = await api(s.base, method, path, body, token);
+      return { status: r.status, json: r.data, text: typeof r.data === 'string' ? r.data : JSON.stringify(r.data) };
+    },
+  };
   [browserA, browserB] = await Promise.all([startBrowser(), startBrowser()]);
 });
 after(async () => {
   for (const b of [browserA, browserB]) if (b) await b.close();
   if (srv) await srv.stop();
+  if (sms) sms.close();
 });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -239,6 +264,62 @@ test('the person removes a guardian from their own page; the guardian loses acce
   assert.deepEqual([...D.page.jsErrors, ...E.page.jsErrors], []);
   await D.page.close();
   await E.page.close();
+});
+
+test('the requester confirms with the one-time code sent to the person\'s phone', async () => {
+  const P = await resident(browserA, '周玉兰', { birth: '19500505' });
+  const Q = await resident(browserB, '周强');
+  assert.equal(await addFamily(Q.page, { name: '周玉兰', id: P.id, relation: 'parent' }), 202);
+  const pending = Q.page.locator('section.pending');
+  await pending.waitFor();
+  // The code went to the phone on record, with who asks and the relation.
+  let text;
+  for (let i = 0; i < 50 && !text; i++) {
+    text = texts.find((x) => x.phone === P.phone && x.kind === 'join_request');
+    if (!text) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(text, `a join_request text to the person's phone: ${JSON.stringify(texts.map((x) => x.kind))}`);
+  assert.match(text.message, new RegExp(Q.phone.slice(-4)));
+  // A wrong code is refused by the field; the right one opens the person.
+  const wrong = text.code === '000000' ? '111111' : '000000';
+  await pending.getByLabel('对方手机收到的验证码').fill(wrong);
+  await pending.getByRole('button', { name: '确认' }).click();
+  await pending.locator('.pending-code .err:not([hidden])').waitFor();
+  assert.equal(await pending.getByLabel('对方手机收到的验证码').getAttribute('aria-invalid'), 'true');
+  await shot(Q.page, 'consent-code-wrong');
+  await pending.getByLabel('对方手机收到的验证码').fill(text.code);
+  await pending.getByRole('button', { name: '确认' }).click();
+  await Q.page.locator('#status').getByText('验证成功').waitFor();
+  await Q.page.waitForFunction(() => /周\*兰/.test((document.querySelector('section.card h2') || {}).textContent || ''));
+  assert.ok((await personsOf(Q.token)).some((p) => p.person_id === P.personId));
+  await shot(Q.page, 'consent-code-confirmed');
+  // The person sees the new guardian on their own page, and no request left to answer.
+  await P.page.reload();
+  await P.page.locator('section.card .qr svg').waitFor();
+  assert.equal(await P.page.locator('.notice li.jr').count(), 0);
+  await P.page.getByRole('button', { name: '代办人' }).click();
+  await P.page.locator('ul.guardians li').nth(1).waitFor();
+  assert.match(await P.page.locator('ul.guardians').innerText(), new RegExp(Q.phone.slice(-4)));
+  assert.deepEqual([...P.page.jsErrors, ...Q.page.jsErrors], []);
+  await P.page.close();
+  await Q.page.close();
+});
+
+test('a withdrawn request is gone from the person\'s page', async () => {
+  const P = await resident(browserA, '吴桂芝', { birth: '19520606' });
+  const Q = await resident(browserB, '吴刚');
+  assert.equal(await addFamily(Q.page, { name: '吴桂芝', id: P.id, relation: 'parent' }), 202);
+  await Q.page.locator('section.pending').getByRole('button', { name: '撤回请求' }).click();  // confirmed in the dialog
+  await Q.page.locator('#status').getByText('请求已撤回').waitFor();
+  const out = Q.page.locator('ul.outgoing li[data-request]');
+  await out.waitFor();
+  assert.equal(await out.getAttribute('data-state'), 'withdrawn');
+  await P.page.reload();
+  await P.page.locator('section.card .qr svg').waitFor();
+  assert.equal(await P.page.locator('.notice').count(), 0);
+  assert.deepEqual((await personsOf(Q.token)).map((p) => p.relation), ['self']);
+  await P.page.close();
+  await Q.page.close();
 });
 
 test('a squatted ID is claimed from the page; the issuer approves it on /review', async () => {

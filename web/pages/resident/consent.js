@@ -186,6 +186,7 @@ export function consentViews(ctx) {
         claims.append(el('li', { 'data-claim': c.claim_id || c.id, 'data-state': st },
           el('p', null, el('strong', { class: 'state', t: `cst_${st}` })),
           c.note ? el('p', { class: 'note' }, c.note) : null,
+          c.decision_note ? el('p', { class: 'note' }, el('span', { t: 'appeal_note' }), c.decision_note) : null,
           timeRow(['jr_sent', c.created_at], c.decided_at && ['c_decided', c.decided_at])));
       }
     }
