@@ -1,4 +1,4 @@
-// Benchmark of the admin console's rescoring (console.h) on a synthetic
+// Benchmark of the admin console's rescoring (domain/recolour.h) on a synthetic
 // province: PERSONS persons spread over the counties of Shandong, Jiangsu and
 // Zhejiang (one declaration each, 10 % with a stay in another county, 5 % with
 // a fever), stored directly through Storage on an on-disk SQLite file. Then,

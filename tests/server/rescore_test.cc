@@ -1,4 +1,4 @@
-// Targeted rescoring (console.h): risk-area and case-status imports and
+// Targeted rescoring (domain/recolour.h): risk-area and case-status imports and
 // close-contact marking rescore only the persons the change can reach, and
 // report exactly what rescoring everyone would; the rule-set dry run still
 // considers everyone, once.
