@@ -26,6 +26,8 @@ struct SessionRow {
   std::string role;        // "resident", "verifier", "issuer", "venue", "admin"
   int64_t created_at = 0;
   int64_t expires_at = 0;
+  std::string device;        // short User-Agent summary at log-in
+  int64_t last_seen_at = 0;  // refreshed at most every few minutes
 };
 
 struct OtpRow {
@@ -59,6 +61,10 @@ class AccountStore {
   virtual void PutSession(const SessionRow& s) = 0;
   virtual std::optional<SessionRow> GetSession(const std::string& token_hash) = 0;
   virtual void DeleteSession(const std::string& token_hash) = 0;
+  // The sessions of one account or staff member, newest first.
+  virtual std::vector<SessionRow> SessionsOf(const std::string& kind,
+                                             const std::string& subject_id) = 0;
+  virtual void TouchSession(const std::string& token_hash, int64_t at) = 0;  // last_seen_at
   // Deletes the sessions with expires_at <= now; returns how many.
   virtual int DeleteExpiredSessions(int64_t now) = 0;
 

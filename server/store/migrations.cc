@@ -211,6 +211,50 @@ CREATE INDEX declarations_person_time ON declarations (person_id, declared_at, i
 DROP INDEX declarations_person;
 CREATE INDEX checkins_person_time ON checkins (person_id, at, id);
 )sql",
+      // Consent and claims: requests to join an existing person as a guardian
+      // (approved by the person or a guardian), claims to an ID number decided
+      // by an issuer, and the device and last use of each session.
+      R"sql(
+CREATE TABLE join_requests (
+  id TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  valid INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  id_hmac TEXT NOT NULL,
+  name_masked TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  decided_by TEXT NOT NULL
+);
+CREATE INDEX join_requests_person ON join_requests (person_id, state);
+CREATE INDEX join_requests_requester ON join_requests (requester_id, created_at);
+CREATE INDEX join_requests_id ON join_requests (id_hmac, created_at);
+CREATE TABLE claims (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  id_type TEXT NOT NULL,
+  id_hmac TEXT NOT NULL,
+  id_enc TEXT NOT NULL,
+  name_enc TEXT NOT NULL,
+  note TEXT NOT NULL,
+  state TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decision_note TEXT NOT NULL
+);
+CREATE INDEX claims_account ON claims (account_id, created_at);
+CREATE INDEX claims_state ON claims (state, created_at);
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX sessions_subject_created ON sessions (subject_id, created_at);
+)sql",
   };
   return kMigrations;
 }

@@ -43,6 +43,45 @@ struct GuardianRow {
   int64_t created_at = 0;
 };
 
+// A request to become a guardian of an existing person (consent, SPEC §2
+// "Who may act for whom"). `valid` is false when the name given did not match
+// the record: such a request looks pending to its requester but is never shown
+// to guardians and can never be approved.
+struct JoinRequestRow {
+  std::string id;
+  std::string person_id;
+  std::string requester_id;  // account id
+  std::string relation;
+  bool valid = false;
+  std::string state = "pending";  // pending | approved | refused | withdrawn
+  std::string code_hash;          // one-time code sent to the person's phone, hashed
+  int attempts = 0;               // wrong codes entered by the requester
+  std::string id_hmac;            // of the ID number asked for (per-ID limits)
+  std::string name_masked;        // the name the requester gave, masked
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t decided_at = 0;
+  std::string decided_by;  // "account:<id>", "code" or ""
+};
+
+// A resident's claim to an ID number (纠错): decided by an issuer, who sees
+// the claimed name and the ID in clear to check them against a document.
+struct ClaimRow {
+  std::string id;
+  std::string account_id;
+  std::string id_type;
+  std::string id_hmac;
+  std::string id_enc;
+  std::string name_enc;
+  std::string note;
+  std::string state = "pending";  // pending | approved | rejected
+  std::string person_id;          // the record on approval
+  int64_t created_at = 0;
+  int64_t decided_at = 0;
+  std::string decided_by;
+  std::string decision_note;
+};
+
 struct DeclarationRow {
   std::string id;
   std::string person_id;
@@ -127,6 +166,27 @@ class PersonStore {
   virtual void AddGuardian(const GuardianRow& g) = 0;
   virtual bool RemoveGuardian(const std::string& account_id,
                               const std::string& person_id) = 0;  // false: none
+  virtual std::vector<GuardianRow> GuardiansOfPerson(const std::string& person_id) = 0;
+
+  // Join requests (consent) and claims (纠错).
+  virtual void AddJoinRequest(const JoinRequestRow& r) = 0;
+  virtual std::optional<JoinRequestRow> GetJoinRequest(const std::string& id) = 0;
+  // state, attempts, decided_at, decided_by.
+  virtual void UpdateJoinRequest(const JoinRequestRow& r) = 0;
+  virtual std::vector<JoinRequestRow> JoinRequestsOfRequester(
+      const std::string& account_id) = 0;  // newest first
+  // Valid pending requests for a person, oldest first.
+  virtual std::vector<JoinRequestRow> PendingJoinRequests(const std::string& person_id) = 0;
+  // Requests made at or after `since` by an account / for an ID number.
+  virtual int CountJoinRequestsBy(const std::string& account_id, int64_t since) = 0;
+  virtual int CountJoinRequestsFor(const std::string& id_hmac, int64_t since) = 0;
+  virtual void AddClaim(const ClaimRow& c) = 0;
+  virtual std::optional<ClaimRow> GetClaim(const std::string& id) = 0;
+  // state, person_id, decided_at, decided_by, decision_note.
+  virtual void UpdateClaim(const ClaimRow& c) = 0;
+  virtual std::vector<ClaimRow> ClaimsOfAccount(const std::string& account_id) = 0;  // newest first
+  virtual std::vector<ClaimRow> PendingClaims(int limit) = 0;                        // oldest first
+  virtual int CountClaimsBy(const std::string& account_id, int64_t since) = 0;
 
   // Declarations and check-ins.
   virtual void AddDeclaration(const DeclarationRow& d) = 0;

@@ -164,6 +164,7 @@ class SqlStorage : public Storage {
       n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
       n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
       n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
+      n += Write("DELETE FROM join_requests WHERE expires_at < ?", before);
     });
     return n;
   }
@@ -172,7 +173,7 @@ class SqlStorage : public Storage {
       for (const char* t :
            {"accounts", "sessions", "otp_codes", "otp_sends", "persons", "guardianships",
             "declarations", "checkins", "risk_areas", "case_status", "review_regions", "appeals",
-            "venues", "visits", "audit_log", "color_days"}) {
+            "venues", "visits", "audit_log", "color_days", "join_requests", "claims"}) {
         Write(std::string("DELETE FROM ") + t);
       }
     });
@@ -224,6 +225,60 @@ class SqlStorage : public Storage {
   bool RemoveGuardian(const std::string& account_id, const std::string& person_id) override {
     return Write("DELETE FROM guardianships WHERE account_id = ? AND person_id = ?", account_id,
                  person_id) > 0;
+  }
+  std::vector<GuardianRow> GuardiansOfPerson(const std::string& person_id) override {
+    return Select<GuardianRow>("person_id = ? ORDER BY created_at, account_id", person_id);
+  }
+
+  // --- PersonStore: join requests and claims
+  void AddJoinRequest(const JoinRequestRow& r) override { Insert(r); }
+  std::optional<JoinRequestRow> GetJoinRequest(const std::string& id) override {
+    return One<JoinRequestRow>("id = ?", id);
+  }
+  void UpdateJoinRequest(const JoinRequestRow& r) override {
+    Write(
+        "UPDATE join_requests SET state = ?, attempts = ?, decided_at = ?, decided_by = ? "
+        "WHERE id = ?",
+        r.state, r.attempts, r.decided_at, r.decided_by, r.id);
+  }
+  std::vector<JoinRequestRow> JoinRequestsOfRequester(const std::string& account_id) override {
+    return Select<JoinRequestRow>("requester_id = ? ORDER BY created_at DESC, id LIMIT 100",
+                                  account_id);
+  }
+  std::vector<JoinRequestRow> PendingJoinRequests(const std::string& person_id) override {
+    return Select<JoinRequestRow>(
+        "person_id = ? AND state = 'pending' AND valid <> 0 ORDER BY created_at, id LIMIT 100",
+        person_id);
+  }
+  int CountJoinRequestsBy(const std::string& account_id, int64_t since) override {
+    return static_cast<int>(
+        Count("SELECT COUNT(*) FROM join_requests WHERE requester_id = ? AND created_at >= ?",
+              account_id, since));
+  }
+  int CountJoinRequestsFor(const std::string& id_hmac, int64_t since) override {
+    return static_cast<int>(
+        Count("SELECT COUNT(*) FROM join_requests WHERE id_hmac = ? AND created_at >= ?", id_hmac,
+              since));
+  }
+  void AddClaim(const ClaimRow& c) override { Insert(c); }
+  std::optional<ClaimRow> GetClaim(const std::string& id) override {
+    return One<ClaimRow>("id = ?", id);
+  }
+  void UpdateClaim(const ClaimRow& c) override {
+    Write(
+        "UPDATE claims SET state = ?, person_id = ?, decided_at = ?, decided_by = ?, "
+        "decision_note = ? WHERE id = ?",
+        c.state, c.person_id, c.decided_at, c.decided_by, c.decision_note, c.id);
+  }
+  std::vector<ClaimRow> ClaimsOfAccount(const std::string& account_id) override {
+    return Select<ClaimRow>("account_id = ? ORDER BY created_at DESC, id LIMIT 100", account_id);
+  }
+  std::vector<ClaimRow> PendingClaims(int limit) override {
+    return Select<ClaimRow>("state = 'pending' ORDER BY created_at, id LIMIT ?", limit);
+  }
+  int CountClaimsBy(const std::string& account_id, int64_t since) override {
+    return static_cast<int>(Count(
+        "SELECT COUNT(*) FROM claims WHERE account_id = ? AND created_at >= ?", account_id, since));
   }
 
   // --- PersonStore: declarations and check-ins
@@ -395,6 +450,15 @@ class SqlStorage : public Storage {
   void PutSession(const SessionRow& s) override { Insert(s); }
   std::optional<SessionRow> GetSession(const std::string& token_hash) override {
     return One<SessionRow>("token_hash = ?", token_hash);
+  }
+  std::vector<SessionRow> SessionsOf(const std::string& kind,
+                                     const std::string& subject_id) override {
+    return Select<SessionRow>(
+        "kind = ? AND subject_id = ? ORDER BY created_at DESC, token_hash LIMIT 100", kind,
+        subject_id);
+  }
+  void TouchSession(const std::string& token_hash, int64_t at) override {
+    Write("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", at, token_hash);
   }
   void DeleteSession(const std::string& token_hash) override {
     Write("DELETE FROM sessions WHERE token_hash = ?", token_hash);

@@ -34,10 +34,11 @@ template <>
 struct Table<SessionRow> {
   static constexpr const char* kName = "sessions";
   static constexpr const char* kColumns =
-      "token_hash, kind, subject_id, role, created_at, expires_at";
+      "token_hash, kind, subject_id, role, created_at, expires_at, device, last_seen_at";
   template <typename R>
   static auto Fields(R& r) {
-    return std::tie(r.token_hash, r.kind, r.subject_id, r.role, r.created_at, r.expires_at);
+    return std::tie(r.token_hash, r.kind, r.subject_id, r.role, r.created_at, r.expires_at,
+                    r.device, r.last_seen_at);
   }
 };
 
@@ -84,6 +85,33 @@ struct Table<GuardianRow> {
   template <typename R>
   static auto Fields(R& r) {
     return std::tie(r.account_id, r.person_id, r.relation, r.created_at);
+  }
+};
+
+template <>
+struct Table<JoinRequestRow> {
+  static constexpr const char* kName = "join_requests";
+  static constexpr const char* kColumns =
+      "id, person_id, requester_id, relation, valid, state, code_hash, attempts, id_hmac, "
+      "name_masked, created_at, expires_at, decided_at, decided_by";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.person_id, r.requester_id, r.relation, r.valid, r.state, r.code_hash,
+                    r.attempts, r.id_hmac, r.name_masked, r.created_at, r.expires_at, r.decided_at,
+                    r.decided_by);
+  }
+};
+
+template <>
+struct Table<ClaimRow> {
+  static constexpr const char* kName = "claims";
+  static constexpr const char* kColumns =
+      "id, account_id, id_type, id_hmac, id_enc, name_enc, note, state, person_id, created_at, "
+      "decided_at, decided_by, decision_note";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.id, r.account_id, r.id_type, r.id_hmac, r.id_enc, r.name_enc, r.note, r.state,
+                    r.person_id, r.created_at, r.decided_at, r.decided_by, r.decision_note);
   }
 };
 
