@@ -36,6 +36,19 @@ void SetIdentity(const App& app, const Json& person, PersonRow* p) {
   p->name_masked = MaskName(name);
 }
 
+int OthersOf(App& app, const std::string& account_id, bool* has_self) {
+  int others = 0;
+  *has_self = false;
+  for (const GuardianRow& g : app.db->GuardianshipsOfAccount(account_id)) {
+    if (g.relation == "self") {
+      *has_self = true;
+    } else {
+      ++others;
+    }
+  }
+  return others;
+}
+
 std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,
                                          const std::string& person_id) {
   if (caller.kind != "resident" || person_id.empty() || person_id.size() > 64) return std::nullopt;

@@ -32,6 +32,10 @@ std::string PhoneHmac(const App& app, const std::string& phone);
 // the ID tail and the masked name.
 void SetIdentity(const App& app, const Json& person, PersonRow* p);
 
+// How many persons other than its holder an account acts for; *has_self: it
+// also acts for its holder.
+int OthersOf(App& app, const std::string& account_id, bool* has_self);
+
 // The person if the caller (a resident) is one of its guardians.
 std::optional<PersonRow> ReachablePerson(App& app, const Caller& caller,
                                          const std::string& person_id);

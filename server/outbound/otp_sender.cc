@@ -14,8 +14,15 @@
 
 namespace ankang::server {
 
-bool LogOtpSender::Send(const std::string& phone, const std::string& /*code*/) {
-  std::fprintf(stderr, "otp sent to %s (log sender)\n", MaskPhone(phone).c_str());
+bool LogOtpSender::Send(const std::string& phone, const std::string& /*code*/,
+                        const std::string& kind, const std::string& /*message*/) {
+  std::fprintf(stderr, "otp (%s) sent to %s (log sender)\n", kind.c_str(),
+               MaskPhone(phone).c_str());
+  return true;
+}
+
+bool LogOtpSender::Notify(const std::string& phone, const std::string& /*message*/) {
+  std::fprintf(stderr, "notice sent to %s (log sender)\n", MaskPhone(phone).c_str());
   return true;
 }
 
@@ -31,17 +38,30 @@ WebhookOtpSender::WebhookOtpSender(std::string url)
 
 WebhookOtpSender::~WebhookOtpSender() { impl_->client.shutdown(); }
 
-bool WebhookOtpSender::Send(const std::string& phone, const std::string& code) {
+bool WebhookOtpSender::Send(const std::string& phone, const std::string& code,
+                            const std::string& kind, const std::string& message) {
+  Json body = {
+      {"phone", phone},
+      {"code", code},
+      {"kind", kind},
+      {"message", !message.empty() ? message
+                                   : "【安康码】验证码 " + code + "，5分钟内有效。Ankang code " +
+                                         code + ", valid for 5 minutes."}};
+  return Post(phone, body.dump(), "otp");
+}
+
+bool WebhookOtpSender::Notify(const std::string& phone, const std::string& message) {
+  Json body = {{"phone", phone}, {"message", message}, {"kind", "notice"}};
+  return Post(phone, body.dump(), "notice");
+}
+
+bool WebhookOtpSender::Post(const std::string& phone, const std::string& body, const char* what) {
   using namespace Pistache;
-  Json body = {{"phone", phone},
-               {"code", code},
-               {"message", "【安康码】验证码 " + code + "，5分钟内有效。Ankang code " + code +
-                               ", valid for 5 minutes."}};
   std::lock_guard<std::mutex> l(mu_);
   auto ok = std::make_shared<std::atomic<bool>>(false);
   auto promise = impl_->client.post(url_)
                      .header<Http::Header::ContentType>(MIME(Application, Json))
-                     .body(body.dump())
+                     .body(body)
                      .timeout(std::chrono::seconds(5))
                      .send();
   promise.then(
@@ -52,7 +72,7 @@ bool WebhookOtpSender::Send(const std::string& phone, const std::string& code) {
       [](std::exception_ptr) {});
   Async::Barrier<Http::Response> barrier(promise);
   barrier.wait_for(std::chrono::seconds(6));
-  std::fprintf(stderr, "otp to %s via webhook: %s\n", MaskPhone(phone).c_str(),
+  std::fprintf(stderr, "%s to %s via webhook: %s\n", what, MaskPhone(phone).c_str(),
                ok->load() ? "accepted" : "failed");
   return ok->load();
 }
