@@ -3,6 +3,7 @@
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
 #include "server/domain/persons.h"
+#include "server/domain/sessions.h"
 #include "shared/mask.h"
 #include "shared/validate.h"
 
@@ -27,7 +28,8 @@ std::string OtpHash(const std::string& phone_hmac, const std::string& code) {
 }
 
 Response NewSession(App& app, const std::string& kind, const std::string& subject,
-                    const std::string& role, int64_t ttl, Json extra) {
+                    const std::string& role, int64_t ttl, Json extra,
+                    const std::string& device = "") {
   const std::string token = RandomId(32);
   SessionRow s;
   s.token_hash = Sha256Hex(token);
@@ -36,6 +38,8 @@ Response NewSession(App& app, const std::string& kind, const std::string& subjec
   s.role = role;
   s.created_at = app.Now();
   s.expires_at = s.created_at + ttl;
+  s.device = device;
+  s.last_seen_at = s.created_at;
   app.db->PutSession(s);
   app.db->DeleteExpiredSessions(s.created_at);  // indexed; keeps the table small
   extra["token"] = token;
@@ -109,7 +113,7 @@ Response Login(App& app, const Request& req) {
     acc = a;
   }
   return NewSession(app, "resident", acc->id, "resident", app.opts.session_days * 86400,
-                    {{"account_id", acc->id}});
+                    {{"account_id", acc->id}}, DeviceSummary(req.Header("user-agent")));
 }
 
 Response StaffLogin(App& app, const Request& req) {

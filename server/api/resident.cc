@@ -3,6 +3,7 @@
 // reaches only persons they are a guardian of; anything else is 404.
 #include "server/api/routes.h"
 #include "server/domain/codes.h"
+#include "server/domain/consent.h"
 #include "server/domain/persons.h"
 #include "server/domain/scoring.h"
 #include "server/render/qr.h"
@@ -33,17 +34,36 @@ Response NoDeclaration() {
                        "Declare first to get a code. 请先完成健康申报。");
 }
 
-int OthersOf(App& app, const std::string& account_id, bool* has_self) {
-  int others = 0;
-  *has_self = false;
-  for (const GuardianRow& g : app.db->GuardianshipsOfAccount(account_id)) {
-    if (g.relation == "self") {
-      *has_self = true;
-    } else {
-      ++others;
-    }
+// A person already registered is joined only with consent: a caller who is
+// not yet a guardian gets a request, answered the same whatever the name
+// (202), and nothing of the person. nullopt: not such a case.
+std::optional<Response> JoinInstead(App& app, const Caller& c, const Json& person) {
+  const auto type = IdTypeFromString(StrField(person, "id_type"));
+  std::string id;
+  if (!type || !CheckIdNumber(*type, StrField(person, "id_number"), app.Today(), &id).empty()) {
+    return std::nullopt;
   }
-  return others;
+  std::optional<PersonRow> p = app.db->FindPersonByIdHmac(IdHmac(app, ToString(*type), id));
+  if (!p || app.db->GetGuardianship(c.subject_id, p->id)) return std::nullopt;
+  if (!JoinAllowed(app, c, *p)) {
+    Response r = ErrorResponse(Status::kRateLimited, "too_many_requests",
+                               "Too many requests to join; try again tomorrow. "
+                               "申请过于频繁，请明天再试。");
+    r.headers.emplace_back("Retry-After", "86400");
+    return r;
+  }
+  std::string relation = StrField(person, "relation");
+  if (relation.empty()) relation = "other";
+  JoinRequestRow r = RequestJoin(app, c, *p, Trim(StrField(person, "name")), relation);
+  return JsonResponse(Status::kAccepted,
+                      {{"state", "pending"},
+                       {"request_id", r.id},
+                       {"message_zh",
+                        "已提交申请。此人或其代办人同意后，您才能为其申报；若此人登记了手机，"
+                        "会收到验证码，请向其索取。"},
+                       {"message_en",
+                        "Request sent. You can act for this person once they or a guardian agree; "
+                        "if they have a phone on record, it received a code: ask them for it."}});
 }
 
 // Residence fields (not identity) follow the latest declaration or edit.
@@ -72,6 +92,10 @@ std::optional<PersonRow> AttachPerson(App& app, const Caller& c, const Json& per
   const int64_t now = app.Now();
 
   std::optional<PersonRow> p = app.db->FindPersonByIdHmac(IdHmac(app, id_type, id_number));
+  if (p && !app.db->GetGuardianship(c.subject_id, p->id)) {  // registered meanwhile
+    *err = ErrorResponse(Status::kConflict, "join_required", "Please try again. 请重试。");
+    return std::nullopt;
+  }
   if (p && Decrypt(app, *p).name != name) {
     *err = ErrorResponse(Status::kConflict, "identity_mismatch",
                          "Name and ID number do not match our records; file an appeal if they "
@@ -130,6 +154,9 @@ Response Declare(App& app, const Request& req) {
   std::vector<FieldError> errors = ValidateDeclaration(*body, app.Today(), &norm);
   if (!errors.empty()) return Invalid(errors, req);
   const Caller& c = req.caller;
+  if (norm.contains("person") && norm["person"].is_object()) {
+    if (auto join = JoinInstead(app, c, norm["person"])) return *join;
+  }
   std::optional<PersonRow> person;
   DeclarationRow d;
   bool refused = false;
@@ -348,9 +375,11 @@ Response AddFamily(App& app, const Request& req) {
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
   Json person = body->contains("person") ? (*body)["person"] : *body;
+  if (auto join = JoinInstead(app, req.caller, person)) return *join;
   std::optional<PersonRow> existing;
   Json norm;
-  // An existing person is joined with ID number + name; a new one needs the full person.
+  // A person the caller already guards is named by ID number + name; a new one
+  // needs the full person.
   const auto type = IdTypeFromString(StrField(person, "id_type"));
   std::string id_norm;
   if (type && CheckIdNumber(*type, StrField(person, "id_number"), app.Today(), &id_norm).empty()) {
@@ -377,8 +406,10 @@ Response AddFamily(App& app, const Request& req) {
 }
 
 Response RemoveFamily(App& app, const Request& req) {
-  if (!app.db->RemoveGuardian(req.caller.subject_id, req.Param("id"))) return NotYours();
-  app.Audit(req.caller, "family.remove", req.Param("id"));
+  std::optional<PersonRow> p = ReachablePerson(app, req.caller, req.Param("id"));
+  if (!p || !RemoveGuardianTold(app, req.caller, *p, req.caller.subject_id, "family.remove")) {
+    return NotYours();
+  }
   return JsonResponse(Status::kOk, {{"removed", true}});
 }
 

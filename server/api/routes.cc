@@ -9,6 +9,10 @@ void RegisterAllRoutes(App& app) {
   RegisterVerifyRoutes(app);
   RegisterReviewRoutes(app);
   RegisterVenueRoutes(app);
+  RegisterJoinRequestRoutes(app);
+  RegisterGuardianRoutes(app);
+  RegisterClaimRoutes(app);
+  RegisterSessionRoutes(app);
   RegisterAuthorityRoutes(app);
   RegisterRuleSetRoutes(app);
   RegisterStaffRoutes(app);

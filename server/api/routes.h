@@ -22,6 +22,11 @@ void RegisterResidentRoutes(App& app);
 void RegisterVerifyRoutes(App& app);
 void RegisterReviewRoutes(App& app);
 void RegisterVenueRoutes(App& app);
+// Consent to join a person, its guardians, claims to an ID number, residents' sessions.
+void RegisterJoinRequestRoutes(App& app);
+void RegisterGuardianRoutes(App& app);
+void RegisterClaimRoutes(App& app);
+void RegisterSessionRoutes(App& app);
 // The admin console, by concept (admin_*.cc).
 void RegisterAuthorityRoutes(App& app);
 void RegisterRuleSetRoutes(App& app);
