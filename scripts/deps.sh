@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config nodejs npm emscripten libpistache-dev libqrencode-dev
-      nlohmann-json3-dev catch2 libsqlite3-dev libsodium-dev libpq-dev postgresql sqlite3 curl jq
+      nlohmann-json3-dev catch2 libsqlite3-dev libsodium-dev liboath-dev libpq-dev postgresql sqlite3 curl jq
       zbar-tools chromium fonts-droid-fallback fonts-liberation wrk nginx-light)
 missing=()
 for p in "${PKGS[@]}"; do

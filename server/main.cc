@@ -4,10 +4,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "server/app.h"
 #include "server/crypto/crypto.h"
+#include "server/crypto/totp.h"
+#include "server/domain/sign_in.h"
 #include "server/http/pistache_server.h"
 #include "server/options.h"
 #include "server/store/postgres.h"
@@ -46,6 +49,33 @@ int StaffAdd(const Options& o) {
   db->AddAudit(AuditRow{RandomId(), s.created_at, "cli", "staff.create", s.id,
                         ankang::Json{{"role", s.role}}.dump()});
   std::printf("staff account %s (%s) created\n", s.username.c_str(), s.role.c_str());
+  return 0;
+}
+
+// Enrols an admin's TOTP at once (the bootstrap under --require-admin-totp):
+// the secret is printed here and never again.
+int StaffTotp(const Options& o) {
+  const int64_t now = SystemClock().Now();
+  auto db = OpenStorage(o);
+  std::optional<StaffRow> s = db->FindStaffByUsername(o.staff_username);
+  if (!s) {
+    std::fprintf(stderr, "no staff account %s\n", o.staff_username.c_str());
+    return 1;
+  }
+  if (s->role != "admin") {
+    std::fprintf(stderr, "TOTP is for admin accounts; %s is %s\n", s->username.c_str(),
+                 s->role.c_str());
+    return 1;
+  }
+  KeyFiles keys = LoadOrCreateKeys(o.data, now);
+  const ankang::Bytes secret = SetUpStaffTotp(*db, keys.data, s->id, now);
+  db->DeleteSessionsOf("staff", s->id);
+  db->AddAudit(AuditRow{RandomId(), now, "cli", "staff.totp_enrol", s->id, "{}"});
+  std::printf(
+      "TOTP for %s (add it to an authenticator app; it is not shown again):\n"
+      "secret %s\nurl    %s\n",
+      s->username.c_str(), TotpBase32(secret).c_str(),
+      TotpUri(o.issuer_id, s->username, secret).c_str());
   return 0;
 }
 
@@ -98,6 +128,7 @@ int main(int argc, char** argv) {
   try {
     InitCrypto();
     if (o.command == "staff-add") return StaffAdd(o);
+    if (o.command == "staff-totp") return StaffTotp(o);
     if (o.command == "keys-rotate") return KeysRotate(o);
     if (o.command == "purge") return Purge(o);
     if (o.command == "wipe") return Wipe(o);

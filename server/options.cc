@@ -47,6 +47,9 @@ Usage:
   ankang-server [flags]                          serve the API and the web pages
   ankang-server staff add --username U --role admin|verifier|issuer|venue [--data DIR]
                                                  create a staff account (password from stdin)
+  ankang-server staff totp --username U [--data DIR]
+                                                 set up an admin's TOTP second factor: prints the
+                                                 secret (base32) and its otpauth:// URL once
   ankang-server keys rotate [--data DIR]         new signing key; old tokens verify until expiry
   ankang-server purge --older-than-days N [--data DIR]
                                                  delete declarations and check-ins older than N days
@@ -72,6 +75,8 @@ Flags:
   --session-days N         resident login lifetime (default 30)
   --staff-session-hours N  staff login lifetime (default 12)
   --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
+  --require-admin-totp     admins sign in only with a TOTP code; an admin without one is refused
+                           until enrolled (`staff totp`, or the console while not required)
   --trusted-proxy ADDR     a reverse proxy's address (e.g. 127.0.0.1 for a local nginx): requests
                            from it are counted against the client address in X-Forwarded-For;
                            repeat for more than one. Default: none, X-Forwarded-For is ignored
@@ -85,6 +90,9 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
   size_t i = 0;
   if (args.size() >= 2 && args[0] == "staff" && args[1] == "add") {
     o->command = "staff-add";
+    i = 2;
+  } else if (args.size() >= 2 && args[0] == "staff" && args[1] == "totp") {
+    o->command = "staff-totp";
     i = 2;
   } else if (args.size() >= 2 && args[0] == "keys" && args[1] == "rotate") {
     o->command = "keys-rotate";
@@ -173,9 +181,11 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
         return false;
       }
       o->trusted_proxies.push_back(canonical);
+    } else if (a == "--require-admin-totp") {
+      o->require_admin_totp = true;
     } else if (a == "--quiet") {
       o->quiet = true;
-    } else if (a == "--username" && o->command == "staff-add") {
+    } else if (a == "--username" && (o->command == "staff-add" || o->command == "staff-totp")) {
       if (!value(&o->staff_username)) return false;
     } else if (a == "--role" && o->command == "staff-add") {
       if (!value(&o->staff_role)) return false;
@@ -200,6 +210,10 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       *error = "--role must be admin, verifier, issuer or venue";
       return false;
     }
+  }
+  if (o->command == "staff-totp" && o->staff_username.empty()) {
+    *error = "staff totp needs --username";
+    return false;
   }
   if (o->command == "purge" && o->purge_older_than_days < 0) {
     *error = "purge needs --older-than-days N";

@@ -1,5 +1,6 @@
 // Command line of ankang-server (SPEC §8): flags with safe defaults, --help,
-// and the maintenance subcommands (staff add, keys rotate, purge, wipe).
+// and the maintenance subcommands (staff add, staff totp, keys rotate, purge,
+// wipe).
 #pragma once
 
 #include <cstdint>
@@ -24,8 +25,9 @@ struct Options : HttpOptions {
   int64_t session_days = 30;
   int64_t staff_session_hours = 12;
   int otp_per_ip_per_hour = 30;
+  bool require_admin_totp = false;  // admins sign in only with an enrolled TOTP
 
-  // Subcommand: "" (serve), "staff-add", "keys-rotate", "purge", "wipe", "help".
+  // Subcommand: "" (serve), "staff-add", "staff-totp", "keys-rotate", "purge", "wipe", "help".
   std::string command;
   std::string staff_username;
   std::string staff_role;

@@ -1,21 +1,33 @@
-// Staff accounts: list, create, enable / disable, reset passwords, and the
-// community (region) an issuer or venue manager is assigned to.
+// Staff accounts: list (with sign-in locks and TOTP state), create, enable /
+// disable, reset passwords (both end the account's sessions), unlock, reset
+// TOTP, and the community (region) an issuer or venue manager is assigned to.
 #include <algorithm>
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/domain/sign_in.h"
 #include "shared/regions.h"
 #include "shared/validate.h"
 
 namespace ankang::server {
 namespace {
 
+// With the sign-in state: `failures` in a row, `locked_until` (null when not
+// locked) and `totp` ("none", "pending", "enrolled").
 Json StaffJson(App& app, const StaffRow& s) {
+  const SignInFailureRow lock = SignInState(app, s.username);
+  const TotpState totp = StaffTotpState(app, s.id);
   return {{"staff_id", s.id},
           {"username", s.username},
           {"role", s.role},
           {"disabled", s.disabled},
-          {"created_at", app.Iso(s.created_at)}};
+          {"created_at", app.Iso(s.created_at)},
+          {"failures", lock.failures},
+          {"locked_until",
+           RetryAfter(lock, app.Now()) > 0 ? Json(app.Iso(lock.locked_until)) : Json(nullptr)},
+          {"totp", totp == TotpState::kEnrolled  ? "enrolled"
+                   : totp == TotpState::kPending ? "pending"
+                                                 : "none"}};
 }
 
 Response ListStaff(App& app, const Request&) {
@@ -69,7 +81,33 @@ Response UpdateStaff(App& app, const Request& req) {
     s->password_hash = HashPassword(password);
   }
   app.db->UpdateStaff(*s);
-  app.Audit(req.caller, "staff.update", s->id, {{"disabled", s->disabled}});
+  // A new password or a disabled account ends every session of it at once.
+  const int ended =
+      (!password.empty() || s->disabled) ? app.db->DeleteSessionsOf("staff", s->id) : 0;
+  app.Audit(req.caller, "staff.update", s->id,
+            {{"disabled", s->disabled},
+             {"password_changed", !password.empty()},
+             {"sessions_ended", ended}});
+  return JsonResponse(Status::kOk, StaffJson(app, *s));
+}
+
+// POST /api/v1/admin/staff/{id}/unlock: the username's failures start over.
+Response UnlockStaff(App& app, const Request& req) {
+  std::optional<StaffRow> s = app.db->GetStaff(req.Param("id"));
+  if (!s) return ErrorResponse(Status::kNotFound, "not_found", "No such staff account.");
+  const SignInFailureRow before = SignInState(app, s->username);
+  ClearSignInFailures(app, s->username);
+  app.Audit(req.caller, "staff.unlock", s->id, {{"failures", before.failures}});
+  return JsonResponse(Status::kOk, StaffJson(app, *s));
+}
+
+// DELETE /api/v1/admin/staff/{id}/totp: a lost authenticator; the account
+// signs in with its password until it enrols again.
+Response ResetStaffTotp(App& app, const Request& req) {
+  std::optional<StaffRow> s = app.db->GetStaff(req.Param("id"));
+  if (!s) return ErrorResponse(Status::kNotFound, "not_found", "No such staff account.");
+  app.db->DeleteStaffTotp(s->id);
+  app.Audit(req.caller, "staff.totp_reset", s->id);
   return JsonResponse(Status::kOk, StaffJson(app, *s));
 }
 
@@ -104,6 +142,8 @@ void RegisterStaffRoutes(App& app) {
   r.Add("GET", "/api/v1/admin/staff", kAdmin, ListStaff);
   r.Add("POST", "/api/v1/admin/staff", kAdmin, CreateStaff);
   r.Add("PATCH", "/api/v1/admin/staff/{id}", kAdmin, UpdateStaff);
+  r.Add("POST", "/api/v1/admin/staff/{id}/unlock", kAdmin, UnlockStaff);
+  r.Add("DELETE", "/api/v1/admin/staff/{id}/totp", kAdmin, ResetStaffTotp);
   r.Add("GET", "/api/v1/admin/staff-regions", kAdmin, StaffRegions);
   r.Add("PUT", "/api/v1/admin/staff/{id}/region", kAdmin, SetStaffRegion);
 }

@@ -1,8 +1,12 @@
 // Logging in: residents by phone + one-time code, staff by username +
-// password (Argon2id). Bearer tokens are random, stored as SHA-256 hashes.
+// password (Argon2id) under the back-off of domain/sign_in.h, admins with an
+// enrolled TOTP code as well. Bearer tokens are random, stored as SHA-256
+// hashes.
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/crypto/totp.h"
 #include "server/domain/persons.h"
+#include "server/domain/sign_in.h"
 #include "server/domain/sessions.h"
 #include "shared/mask.h"
 #include "shared/validate.h"
@@ -116,24 +120,105 @@ Response Login(App& app, const Request& req) {
                     {{"account_id", acc->id}}, DeviceSummary(req.Header("user-agent")));
 }
 
+// A refused staff sign-in: audited (target the staff id, or the username's
+// keyed hash when there is no such account; never the password).
+Response StaffLoginFailed(App& app, const Request& req, const std::string& user,
+                          const std::optional<StaffRow>& st, const std::string& reason,
+                          Response answer) {
+  const std::string target = st ? st->id : "username:" + UsernameHash(app, user);
+  app.Audit(Caller{}, "staff.login_failed", target, {{"reason", reason}, {"address", req.ip}});
+  return answer;
+}
+
 Response StaffLogin(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
   const std::string user = StrField(*body, "username");
   const std::string pass = StrField(*body, "password");
+  const std::string totp = StrField(*body, "totp");
   std::optional<StaffRow> st = user.empty() ? std::nullopt : app.db->FindStaffByUsername(user);
+  // While locked nothing is checked: the answer is the same for any password.
+  if (int64_t wait = SignInRetryAfter(app, user, req.ip); wait > 0) {
+    err =
+        ErrorResponse(Status::kRateLimited, "sign_in_locked",
+                      "Too many failed sign-ins; try again later. 登录失败次数过多，请稍后再试。");
+    err.headers.emplace_back("Retry-After", std::to_string(wait));
+    return StaffLoginFailed(app, req, user, st, "locked", err);
+  }
   // Check a password even for unknown users, so timing does not tell them apart.
   static const std::string kDummy = HashPassword("not a password");
   const bool ok = CheckPassword(st ? st->password_hash : kDummy, pass) && st && !st->disabled;
   if (!ok) {
-    return ErrorResponse(Status::kUnauthorized, "bad_credentials",
-                         "Wrong username or password. 用户名或密码错误。");
+    RecordSignInFailure(app, user, req.ip, true);
+    return StaffLoginFailed(app, req, user, st,
+                            !st            ? "unknown_user"
+                            : st->disabled ? "disabled"
+                                           : "bad_password",
+                            ErrorResponse(Status::kUnauthorized, "bad_credentials",
+                                          "Wrong username or password. 用户名或密码错误。"));
   }
+  const TotpState totp_state = st->role == "admin" ? StaffTotpState(app, st->id) : TotpState::kNone;
+  if (totp_state == TotpState::kEnrolled) {
+    if (totp.empty()) {  // the password was right: not a guess from this address
+      RecordSignInFailure(app, user, req.ip, false);
+      return StaffLoginFailed(
+          app, req, user, st, "totp_required",
+          ErrorResponse(Status::kUnauthorized, "totp_required",
+                        "Enter the code of your authenticator app (totp). 请输入动态验证码。"));
+    }
+    if (!AcceptStaffTotp(app, st->id, totp)) {
+      RecordSignInFailure(app, user, req.ip, true);
+      return StaffLoginFailed(app, req, user, st, "bad_totp",
+                              ErrorResponse(Status::kUnauthorized, "bad_totp",
+                                            "Wrong or used authenticator code. 动态验证码错误。"));
+    }
+  } else if (st->role == "admin" && app.opts.require_admin_totp) {
+    return StaffLoginFailed(
+        app, req, user, st, "totp_not_enrolled",
+        ErrorResponse(Status::kForbidden, "totp_not_enrolled",
+                      "This server requires a TOTP second factor for admins. On the server run "
+                      "`ankang-server staff totp --username " +
+                          st->username +
+                          " --data <DIR>` and add the secret to an authenticator app. "
+                          "管理员须先启用动态验证码。"));
+  }
+  ClearSignInFailures(app, user);
   Caller who{"staff", st->id, st->role, st->username, ""};
   app.Audit(who, "staff.login", st->id);
   return NewSession(app, "staff", st->id, st->role, app.opts.staff_session_hours * 3600,
                     {{"role", st->role}, {"username", st->username}});
+}
+
+// POST /api/v1/auth/staff/totp: a new secret for the caller (an admin without
+// an enrolled one), shown once; POST .../confirm {"code"} enrols it.
+Response SetUpTotp(App& app, const Request& req) {
+  if (StaffTotpState(app, req.caller.subject_id) == TotpState::kEnrolled) {
+    return ErrorResponse(Status::kConflict, "totp_enrolled",
+                         "TOTP is already enrolled; another admin can reset it first.");
+  }
+  const Bytes secret = SetUpStaffTotp(*app.db, app.data_keys, req.caller.subject_id, 0);
+  app.Audit(req.caller, "staff.totp_setup", req.caller.subject_id);
+  return JsonResponse(Status::kOk,
+                      {{"secret", TotpBase32(secret)},
+                       {"otpauth_url", TotpUri(app.opts.issuer_id, req.caller.username, secret)},
+                       {"digits", kTotpDigits},
+                       {"period", kTotpStepSeconds}});
+}
+
+Response ConfirmTotp(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  if (StaffTotpState(app, req.caller.subject_id) != TotpState::kPending) {
+    return ErrorResponse(Status::kConflict, "no_pending_totp",
+                         "Set up TOTP first (POST /api/v1/auth/staff/totp).");
+  }
+  if (!AcceptStaffTotp(app, req.caller.subject_id, StrField(*body, "code"))) {
+    return ErrorResponse(Status::kUnauthorized, "bad_totp", "Wrong code. 动态验证码错误。");
+  }
+  app.Audit(req.caller, "staff.totp_enrol", req.caller.subject_id);
+  return JsonResponse(Status::kOk, {{"totp", "enrolled"}});
 }
 
 Response Logout(App& app, const Request& req) {
@@ -164,6 +249,8 @@ void RegisterAuthRoutes(App& app) {
   r.Add("POST", "/api/v1/auth/otp", kAnyone, RequestOtp);
   r.Add("POST", "/api/v1/auth/login", kAnyone, Login);
   r.Add("POST", "/api/v1/auth/staff", kAnyone, StaffLogin);
+  r.Add("POST", "/api/v1/auth/staff/totp", kAdmin, SetUpTotp);
+  r.Add("POST", "/api/v1/auth/staff/totp/confirm", kAdmin, ConfirmTotp);
   r.Add("POST", "/api/v1/auth/logout", kAuthenticated, Logout);
   r.Add("GET", "/api/v1/me", kAuthenticated, Me);
 }

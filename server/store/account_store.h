@@ -1,5 +1,6 @@
 // Who signs in: resident accounts, staff accounts and the regions staff work
-// for, the sessions of both, and the one-time codes residents log in with.
+// for, the sessions of both, the one-time codes residents log in with, and
+// staff sign-in failures and TOTP secrets.
 // Phone numbers arrive as a keyed hash (look-ups) and ciphertext (display);
 // tokens and codes as hashes.
 #pragma once
@@ -47,6 +48,23 @@ struct StaffRow {
   bool disabled = false;
 };
 
+// Consecutive failed staff sign-ins counted under one key: a username's keyed
+// hash ("user:...") or a client address's ("addr:...").
+struct SignInFailureRow {
+  std::string key;
+  int failures = 0;
+  int64_t last_failure_at = 0;
+  int64_t locked_until = 0;  // no attempt is checked before this instant
+};
+
+// A staff member's TOTP secret, encrypted with the data keys.
+struct StaffTotpRow {
+  std::string staff_id;
+  std::string secret_enc;   // DataKeys::Encrypt("staff.totp", base32 secret)
+  int64_t enrolled_at = 0;  // 0: set up, waiting for the first code
+  int64_t last_step = 0;    // the last accepted time step: each code is good once
+};
+
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
@@ -67,6 +85,8 @@ class AccountStore {
   virtual void TouchSession(const std::string& token_hash, int64_t at) = 0;  // last_seen_at
   // Deletes the sessions with expires_at <= now; returns how many.
   virtual int DeleteExpiredSessions(int64_t now) = 0;
+  // Ends every session of one subject (kind "staff" or "resident"); returns how many.
+  virtual int DeleteSessionsOf(const std::string& kind, const std::string& subject_id) = 0;
 
   // One-time codes and their rate limits.
   virtual void PutOtp(const OtpRow& o) = 0;  // replaces any code of that phone
@@ -90,6 +110,15 @@ class AccountStore {
   virtual void SetStaffRegion(const std::string& staff_id, const std::string& region) = 0;
   virtual std::string StaffRegion(const std::string& staff_id) = 0;
   virtual std::map<std::string, std::string> StaffRegions() = 0;  // staff id -> region
+
+  // Failed staff sign-ins by key (domain/sign_in.h decides what they mean).
+  virtual std::optional<SignInFailureRow> GetSignInFailures(const std::string& key) = 0;
+  virtual void PutSignInFailures(const SignInFailureRow& r) = 0;  // replaces that key's row
+  virtual void DeleteSignInFailures(const std::string& key) = 0;
+  // Staff TOTP secrets, one per staff member.
+  virtual std::optional<StaffTotpRow> GetStaffTotp(const std::string& staff_id) = 0;
+  virtual void PutStaffTotp(const StaffTotpRow& r) = 0;  // replaces that member's row
+  virtual void DeleteStaffTotp(const std::string& staff_id) = 0;
 };
 
 }  // namespace ankang::server

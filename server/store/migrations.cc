@@ -255,6 +255,22 @@ ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX sessions_subject_created ON sessions (subject_id, created_at);
 )sql",
+      // staff sign-in: failure counters with back-off per username and per
+      // client address, and TOTP secrets.
+      R"sql(
+CREATE TABLE sign_in_failures (
+  lock_key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failure_at BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL
+);
+CREATE TABLE staff_totp (
+  staff_id TEXT PRIMARY KEY,
+  secret_enc TEXT NOT NULL,
+  enrolled_at BIGINT NOT NULL,
+  last_step BIGINT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -164,6 +164,8 @@ class SqlStorage : public Storage {
       n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
       n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
       n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
+      n += Write("DELETE FROM sign_in_failures WHERE last_failure_at < ? AND locked_until < ?",
+                 before, before);
       n += Write("DELETE FROM join_requests WHERE expires_at < ?", before);
     });
     return n;
@@ -466,6 +468,9 @@ class SqlStorage : public Storage {
   int DeleteExpiredSessions(int64_t now) override {
     return Write("DELETE FROM sessions WHERE expires_at <= ?", now);
   }
+  int DeleteSessionsOf(const std::string& kind, const std::string& subject_id) override {
+    return Write("DELETE FROM sessions WHERE kind = ? AND subject_id = ?", kind, subject_id);
+  }
 
   // --- AccountStore: one-time codes
   void PutOtp(const OtpRow& o) override { Replace(o); }
@@ -521,6 +526,22 @@ class SqlStorage : public Storage {
   }
   std::map<std::string, std::string> StaffRegions() override {
     return Pairs("SELECT staff_id, region FROM staff_regions ORDER BY staff_id");
+  }
+
+  // --- AccountStore: staff sign-in failures and TOTP
+  std::optional<SignInFailureRow> GetSignInFailures(const std::string& key) override {
+    return One<SignInFailureRow>("lock_key = ?", key);
+  }
+  void PutSignInFailures(const SignInFailureRow& r) override { Replace(r); }
+  void DeleteSignInFailures(const std::string& key) override {
+    Write("DELETE FROM sign_in_failures WHERE lock_key = ?", key);
+  }
+  std::optional<StaffTotpRow> GetStaffTotp(const std::string& staff_id) override {
+    return One<StaffTotpRow>("staff_id = ?", staff_id);
+  }
+  void PutStaffTotp(const StaffTotpRow& r) override { Replace(r); }
+  void DeleteStaffTotp(const std::string& staff_id) override {
+    Write("DELETE FROM staff_totp WHERE staff_id = ?", staff_id);
   }
 
   // --- VenueStore

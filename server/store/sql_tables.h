@@ -63,6 +63,26 @@ struct Table<StaffRow> {
 };
 
 template <>
+struct Table<SignInFailureRow> {
+  static constexpr const char* kName = "sign_in_failures";
+  static constexpr const char* kColumns = "lock_key, failures, last_failure_at, locked_until";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.key, r.failures, r.last_failure_at, r.locked_until);
+  }
+};
+
+template <>
+struct Table<StaffTotpRow> {
+  static constexpr const char* kName = "staff_totp";
+  static constexpr const char* kColumns = "staff_id, secret_enc, enrolled_at, last_step";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.staff_id, r.secret_enc, r.enrolled_at, r.last_step);
+  }
+};
+
+template <>
 struct Table<PersonRow> {
   static constexpr const char* kName = "persons";
   static constexpr const char* kColumns =

@@ -4,7 +4,8 @@
 // set is shape-checked (every problem listed), dry-run (the number of residents
 // whose colour would change) and activated; statistics are drawn; an admin
 // reveals a person's data only through an audited action; staff accounts,
-// trusted issuers, appeals (overdue highlighted) and the audit log.
+// trusted issuers, appeals (overdue highlighted) and the audit log; a locked
+// staff account shown and unlocked; the admin's TOTP set-up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, staffToken, residentToken, declare, residentId, launch, watchPage, shot, setClock } from './staff-lib.mjs';
@@ -219,6 +220,33 @@ test('staff accounts, trusted issuers and the audit log', async () => {
   await page.click('#tab-body form button');
   await page.waitForFunction(() => [...document.querySelectorAll('#audit-table tbody tr')].every((r) => r.children[2].textContent.startsWith('ruleset')));
   await shot(page, 'admin-audit');
+});
+
+test('a locked staff account is shown and unlocked; the admin sets up TOTP', async () => {
+  for (let i = 0; i < 6; i++) await api(srv.base, 'POST', '/auth/staff', { username: 'gate-7', password: `wrong-${i}` });
+  const locked = await api(srv.base, 'POST', '/auth/staff', { username: 'gate-7', password: 'a-long-password-7' });
+  assert.equal(locked.status, 429);
+  await openTab('audit');
+  await openTab('staff');
+  await page.waitForSelector('#staff-table tr.locked[data-user="gate-7"] .lock');
+  assert.match(await page.textContent('#staff-table tr[data-user="gate-7"] .lock'), /locked until .* 5 /);
+  await shot(page, 'admin-staff-locked');
+  await page.click('#staff-table tr[data-user="gate-7"] button.unlock');
+  await page.waitForFunction(() => /Unlocked gate-7/.test(document.querySelector('#staff-msg').textContent));
+  await page.waitForSelector('#staff-table tr[data-user="gate-7"]:not(.locked)');
+  assert.equal((await api(srv.base, 'POST', '/auth/staff', { username: 'gate-7', password: 'a-long-password-7' })).status, 200);
+  const audit = (await api(srv.base, 'GET', '/admin/audit-log?action=staff.unlock', undefined, admin)).data.entries;
+  assert.equal(audit.length, 1);
+
+  await page.click('#totp-start');
+  await page.waitForSelector('#totp-secret');
+  assert.match(await page.textContent('#totp-secret'), /^[A-Z2-7]{32}$/);
+  assert.match(await page.textContent('#totp-url'), /^otpauth:\/\/totp\//);
+  await page.fill('#totp-code', '000000');
+  await page.click('#totp-setup button[type=submit]');
+  await page.waitForSelector('#totp-msg.error');
+  await shot(page, 'admin-totp-setup');
+  assert.equal((await api(srv.base, 'GET', '/admin/staff', undefined, admin)).data.find((x) => x.username === 'admin').totp, 'pending');
 });
 
 test('appeals queue: overdue appeals are highlighted and resolved with a note', async () => {

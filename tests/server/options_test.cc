@@ -72,6 +72,27 @@ TEST_CASE("subcommands", "[options]") {
   REQUIRE(Parse({"wipe", "--yes"}, &f, &err));
 }
 
+TEST_CASE("admin TOTP: the flag and the enrolment subcommand", "[options]") {
+  std::string err;
+  Options a;
+  REQUIRE(Parse({}, &a, &err));
+  CHECK_FALSE(a.require_admin_totp);
+  Options b;
+  REQUIRE(Parse({"--require-admin-totp"}, &b, &err));
+  CHECK(b.require_admin_totp);
+  CHECK(HelpText().find("--require-admin-totp") != std::string::npos);
+  CHECK(HelpText().find("staff totp --username") != std::string::npos);
+  Options c;
+  REQUIRE(Parse({"staff", "totp", "--username", "root", "--data", "/d"}, &c, &err));
+  CHECK(c.command == "staff-totp");
+  CHECK(c.staff_username == "root");
+  Options d;
+  CHECK_FALSE(Parse({"staff", "totp"}, &d, &err));
+  CHECK(err.find("--username") != std::string::npos);
+  Options e;
+  CHECK_FALSE(Parse({"staff", "totp", "--username", "root", "--role", "admin"}, &e, &err));
+}
+
 TEST_CASE("router: parameters, 405 with the allowed methods, exact paths", "[router]") {
   Router r;
   r.Add("GET", "/api/v1/persons/{id}/code", kAnyone, nullptr);

@@ -40,17 +40,25 @@ export function requireStaff(root, roles, onReady) {
   const msg = h('p', { class: 'error', role: 'alert', id: 'login-error' });
   const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  // An admin with TOTP enrolled is asked for the authenticator's code.
+  const totp = h('input', { id: 'login-totp', name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6 });
+  const totpRow = h('div', { id: 'login-totp-row', hidden: true }, h('label', { for: 'login-totp' }, bi('动态验证码', 'Authenticator code')), totp);
   const form = h('form', { class: 'card login', id: 'login-form' },
     h('h1', null, document.title),
     h('label', { for: 'login-user' }, bi('用户名', 'Username')), user,
     h('label', { for: 'login-pass' }, bi('密码', 'Password')), pass,
+    totpRow,
     h('button', { type: 'submit', class: 'primary', id: 'login-submit' }, bi('登录', 'Sign in')),
     msg);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     msg.textContent = '';
     try {
-      const r = await staffClient.api('POST', '/auth/staff', { username: user.value.trim(), password: pass.value }, { token: '' });
+      const body = { username: user.value.trim(), password: pass.value };
+      if (totp.value.trim()) body.totp = totp.value.trim();
+      const r = await staffClient.api('POST', '/auth/staff', body, { token: '' });
+      const code = r.data && r.data.error && r.data.error.code;
+      if (code === 'totp_required' || code === 'bad_totp') { totpRow.hidden = false; totp.value = ''; totp.focus(); }
       if (r.status !== 200) { msg.textContent = `登录失败 Sign-in failed (${errorText(r)})`; return; }
       if (!roles.includes(r.data.role)) { msg.textContent = `此页面需要角色 This page needs role: ${roles.join(' / ')}`; return; }
       const sess = { token: r.data.token, role: r.data.role, username: user.value.trim() };

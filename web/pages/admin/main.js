@@ -3,7 +3,7 @@
 // bar and per-line errors), rule sets (shape check, dry run, activation),
 // appeals (overdue highlighted), review regions, trusted issuers (互认), venues
 // (who was there, mark close contacts), persons (audited reveal), staff
-// accounts and the audit log. Every call here is audited by the server.
+// accounts (sign-in locks with unlock, TOTP) and the audit log. Every call here is audited by the server.
 import { staffClient } from '../../common/api.js';
 import { h, $, clear } from '../../common/dom.js';
 import { bi, fmtTime, requireStaff, staffHeader, errorText } from '../../common/staff.js';
@@ -324,6 +324,7 @@ async function personsTab(box) {
 
 // ---- staff accounts ----
 async function staffTab(box) {
+  const sessUser = (staffClient.session.get() || {}).username;
   const list = h('div', { id: 'staff-list' });
   const msg = msgEl('staff-msg');
   const f = { username: h('input', { id: 'staff-user' }), password: h('input', { id: 'staff-pass', type: 'password', autocomplete: 'new-password' }),
@@ -337,10 +338,18 @@ async function staffTab(box) {
     const staff = Array.isArray(r.data) ? r.data : r.data.staff || [];
     const rg = await api('GET', '/admin/staff-regions');
     const regions = (rg.status === 200 && rg.data.regions) || {};
-    list.append(table('staff-table', ['用户名 User', '角色 Role', '社区 Community', '创建 Created', '状态 State', ''], staff.map((s) => h('tr', { 'data-user': s.username },
+    const act = (method, path, body, okText) => async () => { say(msg, await api(method, `/admin/staff/${encodeURIComponent(path)}`, body), okText); load(); };
+    list.append(table('staff-table', ['用户名 User', '角色 Role', '社区 Community', '创建 Created', '状态 State', '登录 Sign-in', ''], staff.map((s) => h('tr', { 'data-user': s.username, class: s.locked_until ? 'locked' : '' },
       h('td', null, s.username), h('td', null, s.role), h('td', { class: 'region' }, regions[s.staff_id] || (s.role === 'issuer' ? '全部 all' : '')),
       h('td', null, fmtTime(s.created_at)), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
-      h('td', null, h('button', { type: 'button', onclick: async () => { say(msg, await api('PATCH', `/admin/staff/${encodeURIComponent(s.staff_id)}`, { disabled: !s.disabled }), '已更新 Updated'); load(); } }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')))))));
+      h('td', { class: 'sign-in' },
+        s.locked_until ? h('span', { class: 'lock error' }, `锁定至 locked until ${fmtTime(s.locked_until)} · ${s.failures} 次失败 failures`)
+          : s.failures ? `${s.failures} 次失败 failures` : '',
+        s.totp === 'enrolled' ? h('span', { class: 'totp muted' }, ' · TOTP') : ''),
+      h('td', null,
+        h('button', { type: 'button', onclick: act('PATCH', s.staff_id, { disabled: !s.disabled }, '已更新 Updated') }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')),
+        s.locked_until || s.failures ? h('button', { type: 'button', class: 'unlock', onclick: act('POST', `${s.staff_id}/unlock`, undefined, `已解锁 Unlocked ${s.username}`) }, bi('解锁', 'Unlock')) : '',
+        s.totp === 'enrolled' && s.username !== sessUser ? h('button', { type: 'button', class: 'totp-reset', onclick: act('DELETE', `${s.staff_id}/totp`, undefined, `TOTP 已重置 reset: ${s.username}`) }, bi('重置动态码', 'Reset TOTP')) : '')))));
   }
   const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
   form.addEventListener('submit', async (e) => {
@@ -351,8 +360,29 @@ async function staffTab(box) {
     form.reset();
     load();
   });
-  box.append(h('h2', null, bi('工作人员账号', 'Staff accounts')), form, msg, list);
+  box.append(h('h2', null, bi('工作人员账号', 'Staff accounts')), form, msg, list, totpCard());
   load();
+}
+
+// The signed-in admin's own TOTP: a secret shown once, enrolled by its first code.
+function totpCard() {
+  const out = h('div', { id: 'totp-setup' });
+  const msg = msgEl('totp-msg');
+  const start = h('button', { type: 'button', id: 'totp-start' }, bi('设置动态验证码', 'Set up authenticator (TOTP)'));
+  start.addEventListener('click', async () => {
+    const r = await api('POST', '/auth/staff/totp');
+    clear(out);
+    if (!say(msg, r, '')) return;
+    const code = h('input', { id: 'totp-code', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code' });
+    const confirm = h('form', { class: 'row' }, h('label', { for: 'totp-code' }, bi('首个验证码', 'First code')), code, h('button', { type: 'submit', class: 'primary' }, bi('确认', 'Confirm')));
+    confirm.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (say(msg, await api('POST', '/auth/staff/totp/confirm', { code: code.value.trim() }), '已启用 TOTP enrolled')) clear(out);
+    });
+    out.append(h('p', null, bi('将密钥加入身份验证器(只显示一次)', 'Add this secret to an authenticator app (shown once)'), ': ', h('code', { id: 'totp-secret' }, r.data.secret)),
+      h('p', { class: 'muted' }, h('code', { id: 'totp-url' }, r.data.otpauth_url)), confirm);
+  });
+  return h('div', { class: 'card' }, h('h3', null, bi('我的两步验证', 'My second factor')), start, out, msg);
 }
 
 // ---- audit log ----
