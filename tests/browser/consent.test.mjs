@@ -173,6 +173,12 @@ test('B adds a child A already declared: pending, no data; A approves on the not
   assert.match(said, /孙子女/);
   assert.match(said, /张\*宝/);
   await shot(A.page, 'consent-a-notice');
+  // In English too, the relation said the right way round.
+  await A.page.getByRole('button', { name: 'Switch to English' }).click();
+  assert.match(await notice.innerText(), /asks to act for 张\*宝, saying 张\*宝 is their grandchild/);
+  assert.equal(await notice.getByRole('button', { name: 'Approve' }).count(), 1);
+  await shot(A.page, 'consent-a-notice-english');
+  await A.page.getByRole('button', { name: '切换到中文' }).click();
   await notice.getByRole('button', { name: '同意' }).click();
   await A.page.locator('#status').getByText('已同意').waitFor();
   assert.equal(await A.page.locator('.notice li.jr').count(), 0, 'the notice is gone');
@@ -224,7 +230,9 @@ test('a refused request leaves nothing behind', async () => {
   await out.waitFor();
   assert.equal(await out.getAttribute('data-state'), 'refused');
   assert.match(await out.innerText(), /已拒绝/);
-  assert.ok(!(await C.page.locator('main').innerText()).includes('张*宝'), 'the refused requester does not learn the name');
+  // The list names the request by what C typed (masked), nothing from the record.
+  assert.ok(!(await C.page.locator('main').innerText()).includes(CHILD.id));
+  assert.equal(await C.page.locator('ul.guardians, section.card').count(), 0);
   await shot(C.page, 'consent-c-refused');
   assert.deepEqual(C.page.jsErrors, []);
   await C.page.close();

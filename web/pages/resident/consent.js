@@ -3,7 +3,7 @@
 // already registered is joined only by a request that the person or one of
 // their guardians approves (here, as a notice on their page) or that the
 // requester confirms with the one-time code sent to the person's phone.
-import { el, t, setT, setBi, setFn, clear } from './lang.js';
+import { el, t, setT, setBi, setFn, clear, getLang } from './lang.js';
 import { S } from './strings.js';
 import { api, NetworkError, errorText } from './server.js';
 import { field, input, select, showErrors, setError } from './widgets.js';
@@ -16,8 +16,12 @@ export function consentViews(ctx) {
   const { view, say, failed, state } = ctx;
   state.join = { incoming: [], outgoing: [] };
 
-  const fill = (key, vars) => () => Object.entries(vars).reduce((s, [k, v]) => s.replace(`{${k}}`, typeof v === 'function' ? v() : v), t(key));
-  const rel = (r) => { const k = `rel_${r || 'other'}`; return t(k) === k ? r : t(k); };
+  const fill = (key, vars) => () => Object.entries(vars).reduce((s, [k, v]) => s.split(`{${k}}`).join(typeof v === 'function' ? v() : v), t(key));
+  const rel = (r) => {
+    const k = `rel_${r || 'other'}`;
+    const w = t(k) === k ? r : t(k);
+    return getLang() === 'en' ? w.toLowerCase() : w;
+  };
   const phoneText = (p) => () => p || t('g_nophone');
   const pair = (k) => ({ zh: S[k][0], en: S[k][1] });
   const ask = (key, vars) => window.confirm(fill(key, vars)());
@@ -169,7 +173,7 @@ export function consentViews(ctx) {
       for (const r of j.outgoing) {
         const st = r.state || 'pending';
         outgoing.append(el('li', { class: 'jr', 'data-request': r.id, 'data-state': st },
-          el('p', { class: 'jrt' }, el('strong', null, r.name_masked || ''), ' · ', el('span', null, rel(r.relation)), ' · ',
+          el('p', { class: 'jrt' }, el('strong', null, r.name_masked || ''), ' · ', setFn(el('span'), () => rel(r.relation)), ' · ',
             el('strong', { class: 'state', t: `jst_${st}` })),
           timeRow(['jr_sent', r.created_at], st === 'pending' && r.expires_at && ['jr_until', r.expires_at]),
           st === 'pending' ? pendingControls(r.id, loadRequests) : null));
@@ -250,7 +254,7 @@ export function consentViews(ctx) {
     if (!p) return;
     const list = el('ul', { class: 'guardians' });
     const note = el('p', { class: 'hint' });
-    view(sub('guardians_title', el('p', { class: 'who' }, el('span', { t: 'declare_for' }), '：', p.name_masked || ''), note, list));
+    view(sub('guardians_title', el('p', { class: 'who' }, el('span', { t: 'g_for' }), '：', p.name_masked || ''), note, list));
     async function load() {
       const res = await call('GET', `/persons/${encodeURIComponent(p.person_id)}/guardians`);
       if (!res) return;
@@ -282,7 +286,8 @@ export function consentViews(ctx) {
         }
         list.append(el('li', { 'data-account': g.account_id, class: g.me ? 'me' : '' },
           el('p', { class: 'gh' }, setFn(el('strong'), phoneText(g.phone_masked)), g.me ? el('span', { class: 'tag', t: 'g_me' }) : null,
-            ' · ', el('span', null, rel(g.relation))),
+            ' · ', g.relation === 'self' ? el('span', { t: 'rel_self' })
+              : setFn(el('span'), fill('g_rel', { name: p.name_masked || '', rel: () => rel(g.relation) }))),
           g.since ? timeRow(['g_since', g.since]) : null,
           btn ? el('div', { class: 'actions' }, btn) : null));
       }

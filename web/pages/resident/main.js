@@ -1,5 +1,6 @@
 // The resident mini-page at "/": login, declaration, the code card, daily
-// check-in, family, edit, appeal and the paper code. One page, no routing:
+// check-in, family, edit, appeal and the paper code; join requests, guardians,
+// ID claims and signed-in devices are in consent.js. One page, no routing:
 // nothing about the person ever appears in the URL.
 import { $ } from '../../common/dom.js';
 import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang } from './lang.js';

@@ -172,7 +172,9 @@ export const S = {
   // join requests, guardians, claims, devices (consent.js)
   act_guardians: ['代办人', 'Who can act'],
   act_access: ['请求与设备', 'Requests & devices'],
-  jr_notice: ['{phone}（{rel}）请求代办 {name} 的健康码。', '{phone} ({rel}) asks to act for {name}.'],
+  jr_notice: ['{phone} 请求代办 {name} 的健康码，并说明 {name} 是其{rel}。', '{phone} asks to act for {name}, saying {name} is their {rel}.'],
+  g_rel: ['{name} 是其{rel}', '{name} is their {rel}'],
+  g_for: ['代办对象', 'For'],
   jr_notice_title: ['有人请求成为家属', 'A request to join'],
   jr_approve: ['同意', 'Approve'],
   jr_refuse: ['拒绝', 'Refuse'],
