@@ -88,13 +88,9 @@ Response Pending(App& app, const Request& req) {
 
 Response Decide(App& app, const Request& req) {
   Response err;
-  auto body = ParseJsonObject(req, &err);
+  auto body = ParseDecision(req, {"approve", "reject"}, &err);
   if (!body) return err;
   const std::string decision = StrField(*body, "decision");
-  if (decision != "approve" && decision != "reject") {
-    return FieldErrors(
-        Json::array({FieldErrorJson("decision", "not_allowed", "approve | reject")}));
-  }
   std::optional<ClaimRow> c = app.db->GetClaim(req.Param("id"));
   std::optional<PersonRow> p = c ? app.db->FindPersonByIdHmac(c->id_hmac) : std::nullopt;
   if (!c || (p && !MayReview(app, req.caller, p->region))) {

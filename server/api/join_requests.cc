@@ -61,13 +61,9 @@ Response List(App& app, const Request& req) {
 // A guardian of the person approves or refuses a valid pending request.
 Response Decide(App& app, const Request& req) {
   Response err;
-  auto body = ParseJsonObject(req, &err);
+  auto body = ParseDecision(req, {"approve", "refuse"}, &err);
   if (!body) return err;
   const std::string decision = StrField(*body, "decision");
-  if (decision != "approve" && decision != "refuse") {
-    return FieldErrors(
-        Json::array({FieldErrorJson("decision", "not_allowed", "approve | refuse")}));
-  }
   std::optional<JoinRequestRow> r = app.db->GetJoinRequest(req.Param("id"));
   if (!r || !r->valid || !app.db->GetGuardianship(req.caller.subject_id, r->person_id)) {
     return NoRequest();

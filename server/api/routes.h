@@ -2,6 +2,7 @@
 // RegisterAllRoutes() puts every one of them into App::router.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ inline const std::vector<std::string> kAdmin = {"admin"};
 inline const std::vector<std::string> kVerifiers = {"verifier", "admin"};
 inline const std::vector<std::string> kIssuer = {"issuer", "admin"};
 inline const std::vector<std::string> kVenueStaff = {"venue", "admin"};
+
+// The body of a decision: a JSON object whose "decision" is one of `allowed`.
+// nullopt with *err set (400 bad JSON, 422 another decision) otherwise.
+std::optional<Json> ParseDecision(const Request& req, const std::vector<std::string>& allowed,
+                                  Response* err);
 
 void RegisterPublicRoutes(App& app);
 void RegisterAuthRoutes(App& app);
