@@ -294,6 +294,65 @@ TEST_CASE("appeals and the audit log", "[storage]") {
   db->PutKeyMeta(KeyMetaRow{"kid1", "pk", 1, 99});  // upsert
 }
 
+TEST_CASE("join requests, claims, a person's guardians and a subject's sessions", "[storage]") {
+  auto db = OpenSqliteStorage(":memory:");
+  JoinRequestRow r;
+  r.id = "r1";
+  r.person_id = "p1";
+  r.requester_id = "a1";
+  r.relation = "child";
+  r.valid = true;
+  r.id_hmac = "h1";
+  r.created_at = 100;
+  r.expires_at = 700;
+  db->AddJoinRequest(r);
+  JoinRequestRow bad = r;
+  bad.id = "r2";
+  bad.requester_id = "a2";
+  bad.valid = false;  // a wrong name: never listed to guardians
+  bad.created_at = 200;
+  db->AddJoinRequest(bad);
+  CHECK(db->PendingJoinRequests("p1").size() == 1);
+  CHECK(db->CountJoinRequestsFor("h1", 0) == 2);
+  CHECK(db->CountJoinRequestsFor("h1", 150) == 1);
+  CHECK(db->CountJoinRequestsBy("a1", 0) == 1);
+  r.state = "approved";
+  r.decided_at = 300;
+  r.decided_by = "account:a3";
+  db->UpdateJoinRequest(r);
+  CHECK(db->PendingJoinRequests("p1").empty());
+  CHECK(db->GetJoinRequest("r1")->decided_by == "account:a3");
+  CHECK(db->JoinRequestsOfRequester("a2").at(0).valid == false);
+
+  ClaimRow c;
+  c.id = "c1";
+  c.account_id = "a1";
+  c.id_type = "resident_id";
+  c.id_hmac = "h1";
+  c.created_at = 5;
+  db->AddClaim(c);
+  CHECK(db->PendingClaims(10).size() == 1);
+  c.state = "approved";
+  c.person_id = "p1";
+  db->UpdateClaim(c);
+  CHECK(db->PendingClaims(10).empty());
+  CHECK(db->ClaimsOfAccount("a1").at(0).person_id == "p1");
+  CHECK(db->CountClaimsBy("a1", 0) == 1);
+
+  db->AddGuardian(GuardianRow{"a1", "p1", "self", 1});
+  db->AddGuardian(GuardianRow{"a2", "p1", "child", 2});
+  CHECK(db->GuardiansOfPerson("p1").size() == 2);
+
+  db->PutSession(SessionRow{"t1", "resident", "a1", "resident", 10, 1000, "Chrome on Android", 10});
+  db->PutSession(SessionRow{"t2", "resident", "a1", "resident", 20, 1000, "WeChat on iPhone", 20});
+  db->TouchSession("t1", 500);
+  auto mine = db->SessionsOf("resident", "a1");
+  REQUIRE(mine.size() == 2);
+  CHECK(mine[0].token_hash == "t2");  // newest first
+  CHECK(mine[1].last_seen_at == 500);
+  CHECK(mine[1].device == "Chrome on Android");
+}
+
 TEST_CASE("a failed transaction leaves nothing behind", "[storage][transaction]") {
   auto db = OpenSqliteStorage(":memory:");
   REQUIRE_THROWS(db->Transaction([&] {
