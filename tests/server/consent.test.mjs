@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { startServer, call, declaration, serverBin, tempDir, newPhone, newId } from './lib.mjs';
+import { startServer, call, declaration, serverBin, tempDir, newPhone, newId, freshPgDatabase } from './lib.mjs';
 
 let srv;
 let hook;
@@ -26,12 +26,14 @@ before(async () => {
   });
   await new Promise((r) => hook.listen(0, '127.0.0.1', r));
   const data = tempDir();
+  // Under postgres.test.mjs the staff must be made in the database the server will use.
+  const db = process.env.ANKANG_TEST_PG ? ['--db', freshPgDatabase()] : [];
   for (const [username, role] of [['issuer1', 'issuer'], ['admin1', 'admin']]) {
-    const add = spawnSync(serverBin, ['staff', 'add', '--username', username, '--role', role, '--data', data],
+    const add = spawnSync(serverBin, ['staff', 'add', '--username', username, '--role', role, '--data', data, ...db],
       { input: `${username} long password\n` });
     assert.equal(add.status, 0, add.stderr.toString());
   }
-  srv = await startServer({ dev: false, data, args: ['--otp-webhook', `http://127.0.0.1:${hook.address().port}/sms`] });
+  srv = await startServer({ dev: false, data, args: ['--otp-webhook', `http://127.0.0.1:${hook.address().port}/sms`, ...db] });
   const staff = async (username) => {
     const r = await call(srv.base, 'POST', '/api/v1/auth/staff', { body: { username, password: `${username} long password` } });
     assert.equal(r.status, 200, r.text);

@@ -33,7 +33,7 @@ export function tempDir(prefix = 'ankang-http-') {
 // the psql binary) every server gets a fresh PostgreSQL database through
 // --db instead of SQLite (postgres.test.mjs runs suites this way).
 let pgSeq = 0;
-function freshPgDatabase() {
+export function freshPgDatabase() {
   const admin = process.env.ANKANG_TEST_PG;
   const name = `t_${process.pid}_${++pgSeq}`;
   execFileSync(process.env.ANKANG_TEST_PSQL || 'psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`]);
