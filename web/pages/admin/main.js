@@ -338,7 +338,7 @@ async function staffTab(box) {
     const staff = Array.isArray(r.data) ? r.data : r.data.staff || [];
     const rg = await api('GET', '/admin/staff-regions');
     const regions = (rg.status === 200 && rg.data.regions) || {};
-    const act = (method, path, body, okText) => async () => { say(msg, await api(method, `/admin/staff/${encodeURIComponent(path)}`, body), okText); load(); };
+    const act = (method, id, suffix, body, okText) => async () => { say(msg, await api(method, `/admin/staff/${encodeURIComponent(id)}${suffix}`, body), okText); load(); };
     list.append(table('staff-table', ['用户名 User', '角色 Role', '社区 Community', '创建 Created', '状态 State', '登录 Sign-in', ''], staff.map((s) => h('tr', { 'data-user': s.username, class: s.locked_until ? 'locked' : '' },
       h('td', null, s.username), h('td', null, s.role), h('td', { class: 'region' }, regions[s.staff_id] || (s.role === 'issuer' ? '全部 all' : '')),
       h('td', null, fmtTime(s.created_at)), h('td', null, s.disabled ? '停用 disabled' : '启用 active'),
@@ -347,9 +347,9 @@ async function staffTab(box) {
           : s.failures ? `${s.failures} 次失败 failures` : '',
         s.totp === 'enrolled' ? h('span', { class: 'totp muted' }, ' · TOTP') : ''),
       h('td', null,
-        h('button', { type: 'button', onclick: act('PATCH', s.staff_id, { disabled: !s.disabled }, '已更新 Updated') }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')),
-        s.locked_until || s.failures ? h('button', { type: 'button', class: 'unlock', onclick: act('POST', `${s.staff_id}/unlock`, undefined, `已解锁 Unlocked ${s.username}`) }, bi('解锁', 'Unlock')) : '',
-        s.totp === 'enrolled' && s.username !== sessUser ? h('button', { type: 'button', class: 'totp-reset', onclick: act('DELETE', `${s.staff_id}/totp`, undefined, `TOTP 已重置 reset: ${s.username}`) }, bi('重置动态码', 'Reset TOTP')) : '')))));
+        h('button', { type: 'button', onclick: act('PATCH', s.staff_id, '', { disabled: !s.disabled }, '已更新 Updated') }, s.disabled ? bi('启用', 'Enable') : bi('停用', 'Disable')),
+        s.locked_until || s.failures ? h('button', { type: 'button', class: 'unlock', onclick: act('POST', s.staff_id, '/unlock', undefined, `已解锁 Unlocked ${s.username}`) }, bi('解锁', 'Unlock')) : '',
+        s.totp === 'enrolled' && s.username !== sessUser ? h('button', { type: 'button', class: 'totp-reset', onclick: act('DELETE', s.staff_id, '/totp', undefined, `TOTP 已重置 reset: ${s.username}`) }, bi('重置动态码', 'Reset TOTP')) : '')))));
   }
   const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
   form.addEventListener('submit', async (e) => {
