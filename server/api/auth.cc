@@ -6,8 +6,8 @@
 #include "server/crypto/crypto.h"
 #include "server/crypto/totp.h"
 #include "server/domain/persons.h"
-#include "server/domain/sign_in.h"
 #include "server/domain/sessions.h"
+#include "server/domain/sign_in.h"
 #include "shared/mask.h"
 #include "shared/validate.h"
 
