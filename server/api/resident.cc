@@ -66,10 +66,14 @@ std::optional<Response> JoinInstead(App& app, const Caller& c, const Json& perso
                         "if they have a phone on record, it received a code: ask them for it."}});
 }
 
-// Residence fields (not identity) follow the latest declaration or edit.
-void ApplyResidence(App& app, const Json& person, PersonRow* p) {
+// Residence fields (not identity) follow the latest declaration or edit. The
+// phone on record says who the person themselves is (domain/consent.h): only
+// they change it once set.
+void ApplyResidence(App& app, const Caller& c, const Json& person, PersonRow* p) {
   const std::string phone = StrField(person, "phone");
-  if (!phone.empty()) p->phone_enc = app.data_keys.Encrypt("person.phone", phone);
+  if (!phone.empty() && (p->phone_enc.empty() || IsThePerson(app, c.subject_id, *p))) {
+    p->phone_enc = app.data_keys.Encrypt("person.phone", phone);
+  }
   if (!StrField(person, "nationality").empty()) p->nationality = StrField(person, "nationality");
   if (!StrField(person, "region").empty()) p->region = StrField(person, "region");
   if (person.contains("address")) {
@@ -125,7 +129,7 @@ std::optional<PersonRow> AttachPerson(App& app, const Caller& c, const Json& per
     SetIdentity(app, person, &n);
     n.nationality = "CHN";
     n.created_at = now;
-    ApplyResidence(app, person, &n);
+    ApplyResidence(app, c, person, &n);
     app.db->CreatePerson(n);
     p = n;
   }
@@ -164,7 +168,7 @@ Response Declare(App& app, const Request& req) {
     if (norm.contains("person") && norm["person"].is_object()) {
       person = AttachPerson(app, c, norm["person"], &err);
       if (person) {
-        ApplyResidence(app, norm["person"], &*person);
+        ApplyResidence(app, c, norm["person"], &*person);
         app.db->UpdatePerson(*person);
       }
     } else {
@@ -329,6 +333,12 @@ Response EditPerson(App& app, const Request& req) {
                          "Name and ID are locked once a code was issued; file an appeal to "
                          "correct them. 已赋码，姓名和证件号码不可修改，请提出申诉。");
   }
+  if (StrField(norm, "phone") != plain.phone && !plain.phone.empty() &&
+      !IsThePerson(app, req.caller.subject_id, *p)) {
+    return ErrorResponse(Status::kForbidden, "not_the_person",
+                         "Only the person themselves may change the phone on record. "
+                         "只有本人可以修改登记的手机号。");
+  }
   const std::string today = FormatDate(app.Today());
   const std::string policy = app.CurrentRules()->edit_policy;
   if (policy == "once" ? p->edit_count > 0 : p->last_edit_day == today) {
@@ -346,7 +356,7 @@ Response EditPerson(App& app, const Request& req) {
     }
     SetIdentity(app, norm, &*p);
   }
-  ApplyResidence(app, norm, &*p);
+  ApplyResidence(app, req.caller, norm, &*p);
   p->last_edit_day = today;
   p->edit_count += 1;
   app.db->UpdatePerson(*p);

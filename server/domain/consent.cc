@@ -95,10 +95,12 @@ JoinError ApproveJoin(App& app, const Caller& by, JoinRequestRow* r, const std::
   return e;
 }
 
-bool IsThePerson(App& app, const GuardianRow& g, const PersonRow& p) {
-  if (g.relation == "self") return true;
+bool IsThePerson(App& app, const std::string& account_id, const PersonRow& p) {
+  auto g = app.db->GetGuardianship(account_id, p.id);
+  if (!g) return false;
+  if (g->relation == "self") return true;
   const std::string phone = Decrypt(app, p).phone;
-  return !phone.empty() && AccountPhone(app, g.account_id) == phone;
+  return !phone.empty() && AccountPhone(app, account_id) == phone;
 }
 
 bool RemoveGuardianTold(App& app, const Caller& by, const PersonRow& p,

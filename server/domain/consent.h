@@ -44,7 +44,7 @@ JoinError ApproveJoin(App& app, const Caller& by, JoinRequestRow* r, const std::
 
 // True for the person themselves: a guardian account whose phone is the
 // person's phone on record, or whose relation is "self".
-bool IsThePerson(App& app, const GuardianRow& g, const PersonRow& p);
+bool IsThePerson(App& app, const std::string& account_id, const PersonRow& p);
 
 // Ends a guardianship, audits `action` (target: the person id, detail: the
 // account id) and tells the person's phone. False: there was none.

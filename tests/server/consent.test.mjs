@@ -273,6 +273,15 @@ test('a guardian who is not the person may remove only themselves', async () => 
   const p = list.guardians.find((g) => !g.me);
   const refused = await api('DELETE', `/api/v1/persons/${pid}/guardians/${p.account_id}`, aunt.token);
   assert.equal(refused.status, 403);
+  // Nor can they make themselves the person by putting their phone on record.
+  const phoneEdit = await api('PATCH', `/api/v1/persons/${pid}`, aunt.token, { phone: aunt.phone });
+  assert.equal(phoneEdit.status, 403);
+  assert.equal(phoneEdit.json.error.code, 'not_the_person');
+  const again = declaration({ name: '周小雨', id: child.person.id_number, relation: 'other' });
+  again.person.phone = aunt.phone;
+  assert.equal((await api('POST', '/api/v1/declarations', aunt.token, again)).status, 201);
+  assert.equal((await api('GET', `/api/v1/persons/${pid}`, parent.token)).json.phone, parent.phone);
+  assert.equal((await api('GET', `/api/v1/persons/${pid}/guardians`, aunt.token)).json.can_remove_others, false);
   assert.equal((await api('DELETE', `/api/v1/persons/${pid}/guardians/${aunt.account}`, aunt.token)).status, 200);
   assert.equal((await api('GET', `/api/v1/persons/${pid}`, aunt.token)).status, 404);
   assert.equal((await api('GET', `/api/v1/persons/${pid}/guardians`, parent.token)).json.guardians.length, 1);
