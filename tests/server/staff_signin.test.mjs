@@ -208,6 +208,22 @@ test('admin TOTP: enrol with a first code, then sign in with a code computed her
     const reasons = (await call(srv.base, 'GET', '/api/v1/admin/audit-log?action=staff.login_failed&limit=100', { token: good.json.token }))
       .json.entries.map((e) => JSON.parse(e.detail).reason).sort();
     assert.deepEqual(reasons, ['bad_password', 'bad_totp', 'bad_totp', 'totp_required']);
+    // Another admin's lost authenticator: root resets it, audited; password alone works again.
+    const made = await call(srv.base, 'POST', '/api/v1/admin/staff', { token: good.json.token,
+      body: { username: 'deputy', role: 'admin', password: 'deputy password 1' } });
+    assert.equal(made.status, 201);
+    const deputy = await token(srv, 'deputy', 'deputy password 1');
+    const s2 = (await call(srv.base, 'POST', '/api/v1/auth/staff/totp', { token: deputy })).json.secret;
+    assert.notEqual(s2, secret);
+    assert.equal((await call(srv.base, 'POST', '/api/v1/auth/staff/totp/confirm', { token: deputy, body: { code: totp(s2) } })).status, 200);
+    assert.match((await signIn(srv, 'deputy', 'deputy password 1')).text, /totp_required/);
+    const reset = await call(srv.base, 'DELETE', `/api/v1/admin/staff/${made.json.staff_id}/totp`, { token: good.json.token });
+    assert.equal(reset.status, 200);
+    assert.equal(reset.json.totp, 'none');
+    assert.equal((await signIn(srv, 'deputy', 'deputy password 1')).status, 200);
+    assert.equal((await call(srv.base, 'GET', `/api/v1/admin/audit-log?action=staff.totp_reset&target=${made.json.staff_id}`,
+      { token: good.json.token })).json.entries.length, 1);
+
     // TOTP failures count: after enough of them the account is locked.
     for (let i = 0; i < 5; i++) await signIn(srv, 'root', ROOT_PW, totp(secret, now - 7200));
     assert.equal((await signIn(srv, 'root', ROOT_PW, totp(secret, now + 60))).status, 429);
