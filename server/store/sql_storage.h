@@ -164,9 +164,9 @@ class SqlStorage : public Storage {
       n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
       n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
       n += Write("DELETE FROM sessions WHERE expires_at < ?", before);
+      n += Write("DELETE FROM join_requests WHERE expires_at < ?", before);
       n += Write("DELETE FROM sign_in_failures WHERE last_failure_at < ? AND locked_until < ?",
                  before, before);
-      n += Write("DELETE FROM join_requests WHERE expires_at < ?", before);
     });
     return n;
   }
