@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { ARTIFACTS, startBrowser, residentId, newPhone } from './harness.mjs';
+import { ARTIFACTS, startBrowser, residentId, newPhone, requestDevCode } from './harness.mjs';
 import { startServer, api } from './staff-lib.mjs';
 
 let srv;     // {url, api(method, path, body, token) -> {status, json, text}, stop()}
@@ -62,12 +62,7 @@ async function newPage(b) {
 
 // Logs in through the page with the --dev one-time code.
 async function login(page, phone = newPhone()) {
-  await page.goto(`${srv.url}/`);
-  await page.getByLabel(/手机号|Phone number/).fill(phone);
-  await page.getByRole('button', { name: /获取验证码|Get code/ }).click();
-  const dev = page.locator('.devcode');
-  await dev.waitFor();
-  const code = (await dev.innerText()).match(/\d{4,8}/)[0];
+  const code = await requestDevCode(page, srv.url, phone);
   await page.getByLabel(/^验证码$|One-time code/).fill(code);
   await page.getByRole('button', { name: /^登录$|^Log in$/ }).click();
   return phone;

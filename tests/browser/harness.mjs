@@ -127,6 +127,17 @@ export function badChecksum(id) {
 }
 
 let phoneSeq = Math.floor(Math.random() * 1e6);
+// Opens the resident page, asks for a one-time code for `phone` and returns the
+// code the --dev server shows on the page.
+export async function requestDevCode(page, url, phone) {
+  await page.goto(`${url}/`);
+  await page.getByLabel(/手机号|Phone number/).fill(phone);
+  await page.getByRole('button', { name: /获取验证码|Get code/ }).click();
+  const dev = page.locator('.devcode');
+  await dev.waitFor();
+  return (await dev.innerText()).match(/\d{4,8}/)[0];
+}
+
 export const newPhone = () => `139${String(++phoneSeq * 7 % 1e8).padStart(8, '0')}`;
 
 // Decodes the QR codes in a PNG with zbarimg; returns the decoded texts.

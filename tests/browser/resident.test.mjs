@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  ROOT, ARTIFACTS, startServer, startBrowser, residentId, badChecksum, newPhone, zbar,
+  ROOT, ARTIFACTS, startServer, startBrowser, residentId, badChecksum, newPhone, zbar, requestDevCode,
 } from './harness.mjs';
 
 let srv;
@@ -33,12 +33,7 @@ async function newPage(b = browser) {
 
 // Logs in with a new phone through the page; returns the phone.
 async function login(page, phone = newPhone()) {
-  await page.goto(`${srv.url}/`);
-  await page.getByLabel(/手机号|Phone number/).fill(phone);
-  await page.getByRole('button', { name: /获取验证码|Get code/ }).click();
-  const dev = page.locator('.devcode');
-  await dev.waitFor();
-  const code = (await dev.innerText()).match(/\d{4,8}/)[0];
+  const code = await requestDevCode(page, srv.url, phone);
   assert.ok(await page.locator('#dev').isVisible(), 'the local trial banner is shown');
   await page.getByLabel(/^验证码$|One-time code/).fill(code);
   await page.getByRole('button', { name: /^登录$|^Log in$/ }).click();
