@@ -5,6 +5,7 @@
 
 #include "server/api/routes.h"
 #include "server/domain/rulesets.h"
+#include "server/domain/write_behind.h"
 #include "server/store/storage.h"
 
 namespace ankang::server {
@@ -138,8 +139,17 @@ Response App::Handle(Request req) {
   return resp;
 }
 
+App::App() = default;
+
+App::~App() { write_behind.reset(); }
+
 void App::Audit(const Caller& who, const std::string& action, const std::string& target,
                 const Json& detail) {
+  db->AddAudit(AuditEntry(who, action, target, detail));
+}
+
+AuditRow App::AuditEntry(const Caller& who, const std::string& action, const std::string& target,
+                         const Json& detail) const {
   AuditRow a;
   a.id = RandomId();
   a.at = Now();
@@ -153,13 +163,14 @@ void App::Audit(const Caller& who, const std::string& action, const std::string&
   a.action = action;
   a.target = target;
   a.detail = detail.dump();
-  db->AddAudit(a);
+  return a;
 }
 
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys) {
   auto app = std::make_unique<App>();
   app->opts = opts;
   app->db = std::move(db);
+  app->write_behind = std::make_unique<WriteBehind>(app->db.get());
   if (!opts.db.empty()) app->authority.SetMaxAgeSeconds(0);  // other processes write too
   if (opts.dev) {
     auto dc = std::make_unique<DevClock>();

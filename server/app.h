@@ -20,6 +20,8 @@
 
 namespace ankang::server {
 
+class WriteBehind;
+
 // Risk areas and review regions change rarely and are read on every code;
 // cached here and refreshed when written through this process (and every few
 // seconds otherwise). With a database shared by several processes (--db) the
@@ -45,8 +47,13 @@ class AuthorityCache {
 };
 
 struct App {
+  App();
+  ~App();  // flushes write_behind before the storage closes
   Options opts;
   std::unique_ptr<Storage> db;
+  // The writes a code display or verification causes (statistics, colours,
+  // review auto-issue), committed in the background (domain/write_behind.h).
+  std::unique_ptr<WriteBehind> write_behind;
   std::unique_ptr<Clock> clock;
   DevClock* dev_clock = nullptr;  // set only with --dev
   DataKeys data_keys;
@@ -76,6 +83,9 @@ struct App {
   // Audit log entry (ids only, never personal data).
   void Audit(const Caller& who, const std::string& action, const std::string& target,
              const Json& detail = Json::object());
+  // The entry Audit() writes, at Now(), for writing later.
+  AuditRow AuditEntry(const Caller& who, const std::string& action, const std::string& target,
+                      const Json& detail = Json::object()) const;
 };
 
 // Builds an App for opts with the given storage and keys (used by main and by

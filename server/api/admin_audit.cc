@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/api/routes.h"
+#include "server/domain/write_behind.h"
 #include "shared/regions.h"
 
 namespace ankang::server {
@@ -14,6 +15,7 @@ Response Statistics(App& app, const Request& req) {
     if (!req.Query("days").empty()) days = std::clamp(std::stoi(req.Query("days")), 1, 366);
   } catch (...) {
   }
+  app.write_behind->Flush();  // the codes shown until now count
   const Date today = app.Today();
   const Date first = AddDays(today, -(days - 1));
   std::map<std::string, Json> by_day;
@@ -44,18 +46,17 @@ Response Statistics(App& app, const Request& req) {
   Json region_arr = Json::array();
   for (auto& [r, j] : by_region) region_arr.push_back(j);
   app.Audit(req.caller, "statistics.read", "");
-  return JsonResponse(
-      Status::kOk,
-      {{"days", days},
-       {"current", current},
-       {"by_day", day_arr},
-       {"by_region", region_arr},
-       {"declarations", app.db->CountDeclarations()},
-       {"at", app.Iso(app.Now())}});
+  return JsonResponse(Status::kOk, {{"days", days},
+                                    {"current", current},
+                                    {"by_day", day_arr},
+                                    {"by_region", region_arr},
+                                    {"declarations", app.db->CountDeclarations()},
+                                    {"at", app.Iso(app.Now())}});
 }
 
 // GET /api/v1/admin/audit-log?actor=&action=&target=&from=&to=&limit=
 Response AuditLog(App& app, const Request& req) {
+  app.write_behind->Flush();  // audit entries queued by code displays (review auto-issue)
   AuditQuery q;
   q.actor = req.Query("actor");
   if (!q.actor.empty() && q.actor.find(':') == std::string::npos) q.actor = "staff:" + q.actor;

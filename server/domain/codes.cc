@@ -1,6 +1,7 @@
 #include "server/domain/codes.h"
 
 #include "server/domain/scoring.h"
+#include "server/domain/write_behind.h"
 #include "server/render/qr.h"
 #include "shared/token.h"
 
@@ -12,7 +13,7 @@ constexpr int64_t kDay = 86400;
 }  // namespace
 
 std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
-  std::optional<Scored> s = ScorePerson(app, p);
+  std::optional<Scored> s = ScoreOnRead(app, p);
   if (!s) return std::nullopt;
   const int64_t now = app.Now();
   const int64_t ttl =
@@ -50,13 +51,15 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
   }
   const std::string color = ToString(s->verdict.color);
   if (p.code_issued_at == 0) {
+    // Once per person, in the answer to their first declaration (a write
+    // itself): the identity lock must hold at once, on every process.
     p.code_issued_at = now;
     p.last_color = color;
     app.db->UpdatePerson(p);
   } else if (p.last_color != color) {
-    app.db->SetPersonColor(p.id, color);
+    app.write_behind->PersonColour(p.id, color);
   }
-  app.db->RecordColorDay(FormatDate(app.Today()), p.id, p.region, color);  // statistics
+  app.write_behind->ColourDay(FormatDate(app.Today()), p.id, p.region, color);  // statistics
   app.metrics.CountCode(color);
   out.code = std::move(code);
   out.scored = std::move(*s);

@@ -1,5 +1,6 @@
 // Issuing a health code: the person is scored, the claims signed with the
-// active key, the QR matrix drawn, and a colour change recorded.
+// active key, the QR matrix drawn, and a colour change and the day's
+// statistics queued for the background writer (domain/write_behind.h).
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "server/domain/scoring.h"
+#include "server/domain/write_behind.h"
 #include "shared/dates.h"
 
 namespace ankang::server {
@@ -37,6 +38,7 @@ struct NewColour {
 // Stores new colours (persons.last_color and today's statistics), one
 // transaction per batch rather than one synchronous commit per person.
 void StoreColours(App& app, const std::vector<NewColour>& changed) {
+  app.write_behind->Flush();  // colours queued by earlier displays go first, not over these
   const std::string today = FormatDate(app.Today());
   for (size_t i = 0; i < changed.size(); i += kPage) {
     app.db->Transaction([&] {

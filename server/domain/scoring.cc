@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/domain/write_behind.h"
 #include "shared/facts.h"
 #include "shared/regions.h"
 
@@ -39,7 +40,12 @@ std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string,
   return out;
 }
 
-std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write) {
+namespace {
+
+// How the review auto-issue found at a passed deadline is written.
+enum class AutoIssueWrite { kDryRun, kNow, kBehind };
+
+std::optional<ScoreInput> Load(App& app, const PersonRow& p, AutoIssueWrite write) {
   const int64_t now = app.Now();
   const int tz = app.opts.tz_offset_minutes;
   PersonHistory h = app.db->History(p, now - kHistorySeconds);
@@ -52,9 +58,16 @@ std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool writ
     latest.review_state = "auto_issued";
     latest.reviewed_by = "system";
     latest.reviewed_at = latest.review_due;
-    if (write) {  // a dry run writes nothing
-      app.db->UpdateReview(latest);
-      app.Audit(Caller{}, "review.auto_issue", latest.id);
+    if (write == AutoIssueWrite::kNow) {
+      // A display may have queued this auto-issue already: written once, audited once.
+      app.write_behind->Flush();
+      std::optional<DeclarationRow> stored = app.db->GetDeclaration(latest.id);
+      if (stored && stored->review_state == "pending") {
+        app.db->UpdateReview(latest);
+        app.Audit(Caller{}, "review.auto_issue", latest.id);
+      }
+    } else if (write == AutoIssueWrite::kBehind) {
+      app.write_behind->AutoIssue(latest, app.AuditEntry(Caller{}, "review.auto_issue", latest.id));
     }
   }
   FactsInput& in = out.facts;
@@ -109,6 +122,19 @@ std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool writ
   return out;
 }
 
+std::optional<Scored> ScoreWithRulesInForce(App& app, const PersonRow& p, AutoIssueWrite write) {
+  std::optional<ScoreInput> in = Load(app, p, write);
+  if (!in) return std::nullopt;
+  std::shared_ptr<const ActiveRules> active = app.CurrentRules();
+  return Score(*in, active->json);
+}
+
+}  // namespace
+
+std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write) {
+  return Load(app, p, write ? AutoIssueWrite::kNow : AutoIssueWrite::kDryRun);
+}
+
 Scored Score(const ScoreInput& input, const Json& rules) {
   Scored s;
   s.verdict = Evaluate(rules, BuildFacts(input.facts, rules));
@@ -117,11 +143,14 @@ Scored Score(const ScoreInput& input, const Json& rules) {
 }
 
 std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set) {
-  std::optional<ScoreInput> in = LoadScoreInput(app, p, rule_set == nullptr);
+  if (rule_set == nullptr) return ScoreWithRulesInForce(app, p, AutoIssueWrite::kNow);
+  std::optional<ScoreInput> in = Load(app, p, AutoIssueWrite::kDryRun);
   if (!in) return std::nullopt;
-  if (rule_set != nullptr) return Score(*in, *rule_set);
-  std::shared_ptr<const ActiveRules> active = app.CurrentRules();
-  return Score(*in, active->json);
+  return Score(*in, *rule_set);
+}
+
+std::optional<Scored> ScoreOnRead(App& app, const PersonRow& p) {
+  return ScoreWithRulesInForce(app, p, AutoIssueWrite::kBehind);
 }
 
 }  // namespace ankang::server

@@ -29,7 +29,8 @@ struct ScoreInput {
   DeclarationRow declaration;  // the latest declaration
 };
 // nullopt when the person has no declaration. A passed review deadline
-// auto-issues (written and audited when `write`).
+// auto-issues (written and audited when `write`, once even if a display queued
+// it; REQUIRES then: not inside Storage::Transaction()).
 std::optional<ScoreInput> LoadScoreInput(App& app, const PersonRow& p, bool write = true);
 Scored Score(const ScoreInput& input, const Json& rules);
 
@@ -37,6 +38,9 @@ Scored Score(const ScoreInput& input, const Json& rules);
 // Applies the review auto-issue when its deadline has passed.
 // With rule_set (a dry run of another rule set) nothing is written.
 std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule_set = nullptr);
+// The same for a code display or verification: the auto-issue is in the
+// verdict at once and its write goes to app.write_behind (never awaited).
+std::optional<Scored> ScoreOnRead(App& app, const PersonRow& p);
 
 // The part of the risk-area list BuildFacts() can consult for a declaration
 // (residence and travel codes with their cities and provinces): scoring with

@@ -104,7 +104,7 @@ Json VerifyQr(App& app, const std::string& qr) {
   }
   std::optional<PersonRow> p = app.db->FindPersonByRef(t.claims.person_ref);
   std::optional<Scored> s;
-  if (p) s = ScorePerson(app, *p);
+  if (p) s = ScoreOnRead(app, *p);
   if (!s) {
     // The person's data was purged since: nothing current to compare with.
     out["status"] = "expired";

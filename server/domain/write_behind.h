@@ -1,0 +1,78 @@
+// The writes a read causes, done behind it: displaying or verifying a code
+// never waits for the disk. Today's colour of each person (the daily
+// statistics), a changed persons.last_color and the review auto-issue are
+// queued in memory and written by a background thread in one transaction
+// every few seconds, and at Flush() (before the statistics are read, before a
+// recolouring stores colours, and when the server stops).
+//
+// What a crash loses: the queue of the last flush interval. None of it is an
+// acknowledged write: a lost colour is stored again at the person's next code,
+// a lost auto-issue is applied again at the next read (it is idempotent), and
+// a lost statistics entry is missing from that day's count unless the person's
+// code is shown again that day. With several processes on one database (--db)
+// each keeps its own queue: a console reads another process's displays up to
+// one interval late.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "server/store/storage.h"
+
+namespace ankang::server {
+
+struct WriteBehindOptions {
+  int flush_ms = 2000;  // Default: every 2 s
+};
+
+class WriteBehind {
+ public:
+  // Starts the background thread. REQUIRES: db outlives this object.
+  explicit WriteBehind(Storage* db, WriteBehindOptions opts = {});
+  // Stops the thread and flushes what is queued.
+  ~WriteBehind();
+  WriteBehind(const WriteBehind&) = delete;
+  WriteBehind& operator=(const WriteBehind&) = delete;
+
+  // The person's colour on `day` (color_days; the latest one of the day wins).
+  void ColourDay(const std::string& day, const std::string& person_id, const std::string& region,
+                 const std::string& colour);
+  // persons.last_color.
+  void PersonColour(const std::string& person_id, const std::string& colour);
+  // A declaration whose review the deadline issued, with its audit entry
+  // (queued once per declaration).
+  void AutoIssue(const DeclarationRow& d, const AuditRow& audit);
+
+  // Everything queued before the call is committed when it returns (or
+  // logged as lost if the database refuses it). REQUIRES: the calling thread
+  // is not inside Storage::Transaction().
+  void Flush();
+
+ private:
+  struct Queue {
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>>
+        colour_days;                             // (day, person) -> (region, colour)
+    std::map<std::string, std::string> colours;  // person -> colour
+    std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
+    bool empty() const { return colour_days.empty() && colours.empty() && auto_issues.empty(); }
+  };
+  void Run();
+  void Write(const Queue& q);
+
+  Storage* db_;
+  WriteBehindOptions opts_;
+  std::mutex mu_;        // guards queue_ and stop_
+  std::mutex flush_mu_;  // one flush at a time, so writes keep their order
+  std::condition_variable wake_;
+  Queue queue_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ankang::server
