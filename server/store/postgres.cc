@@ -117,6 +117,7 @@ class PgConn {
   // PostgreSQL checks its own pages; this only proves the schema answers.
   static constexpr const char* kIntegrityCheck =
       "SELECT CASE WHEN COUNT(*) >= 0 THEN 'ok' END FROM schema_version";
+  static constexpr bool kGroupCommit = false;  // the server groups its own commits
   // PersonsNamingRegions' condition in PostgreSQL's JSON functions; ? is a
   // JSON array of codes. A named code is picked when it, its city (first 4
   // digits + "00") or its province (first 2 + "0000") is listed: this mirrors

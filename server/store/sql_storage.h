@@ -7,13 +7,16 @@
 //                        row), Run(), Text/Int/Real(i), Get(i, &field)
 //   Prep(sql), Exec(sql), Rollback() (never throws), Changes(), LockSchema(bool)
 //   kBeginWrite, kBeginRead, kIntegrityCheck: that database's statements
+//   kGroupCommit         true: concurrent transactions share one COMMIT (see Transaction())
 //   kPersonsNamingRegions: the condition behind PersonsNamingRegions, in its JSON dialect
 // SQL uses `?` / `?N` placeholders; the schema is migrations.h.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <ctime>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +41,16 @@ namespace ankang::server {
 // everything goes through the writer there. On PostgreSQL the "writer" is
 // this process's one writing connection, and the database serialises the
 // processes.
+//
+// Group commit (Conn::kGroupCommit, a file database): a transaction that
+// finds other writers waiting for the writer leaves its outer transaction
+// open for them instead of committing; the last of them commits for all, so
+// one COMMIT (one fsync) carries many transactions. Each body still runs on
+// its own thread, inside its own SAVEPOINT: a body that throws rolls back
+// only its own rows and gets its own exception. Transaction() returns only
+// after the COMMIT holding its rows succeeded; a failed COMMIT is thrown to
+// every body of the group. Writes outside Transaction() join a group as a
+// transaction of their own.
 template <typename C>
 class SqlStorage : public Storage {
   using Conn = C;
@@ -115,7 +128,14 @@ class SqlStorage : public Storage {
 
   // --- Storage: transactions, schema, retention
   void Transaction(const std::function<void()>& fn) override {
-    std::lock_guard<std::recursive_mutex> l(wmu_);
+    const bool nested = owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+    if (!nested) waiting_.fetch_add(1);
+    std::unique_lock<std::recursive_mutex> l(wmu_);
+    if (!nested) waiting_.fetch_sub(1);
+    if (depth_ == 0 && group_commit_) {
+      GroupTransaction(fn, l);
+      return;
+    }
     if (depth_ > 0) {
       ++depth_;
       try {
@@ -582,6 +602,72 @@ class SqlStorage : public Storage {
   }
 
  private:
+  // One outer transaction shared by the bodies of a group commit.
+  struct Group {
+    int members = 0;  // bodies whose rows it holds
+    bool done = false;
+    std::exception_ptr error;  // of the COMMIT (or of SQLite ending the transaction)
+  };
+  static constexpr int kMaxGroup = 64;  // bodies per COMMIT, bounding a member's wait
+
+  // A top-level transaction under group commit; l holds wmu_.
+  void GroupTransaction(const std::function<void()>& fn,
+                        std::unique_lock<std::recursive_mutex>& l) {
+    if (!group_) {
+      writer_.Prep(Conn::kBeginWrite).Run();
+      group_ = std::make_shared<Group>();
+    }
+    std::shared_ptr<Group> g = group_;
+    std::exception_ptr own;
+    try {
+      writer_.Prep("SAVEPOINT body").Run();
+      depth_ = 1;
+      owner_.store(std::this_thread::get_id());
+      fn();
+    } catch (...) {
+      own = std::current_exception();
+    }
+    depth_ = 0;
+    owner_.store(std::thread::id());
+    try {
+      if (own) writer_.Prep("ROLLBACK TO body").Run();
+      writer_.Prep("RELEASE body").Run();
+      if (!own) ++g->members;
+    } catch (...) {
+      // SQLite ended the outer transaction (an I/O error, say): the group's rows are gone.
+      writer_.Rollback();
+      EndGroup(std::current_exception());
+      std::rethrow_exception(own ? own : g->error);
+    }
+    if (waiting_.load() > 0 && g->members < kMaxGroup) {
+      l.unlock();  // a waiting writer joins and commits, or passes on
+      if (own) std::rethrow_exception(own);
+      std::unique_lock<std::mutex> gl(gmu_);
+      gcv_.wait(gl, [&] { return g->done; });
+    } else {
+      try {
+        writer_.Prep("COMMIT").Run();
+        EndGroup(nullptr);
+      } catch (...) {
+        writer_.Rollback();
+        EndGroup(std::current_exception());
+      }
+      l.unlock();
+      if (own) std::rethrow_exception(own);
+    }
+    if (g->error) std::rethrow_exception(g->error);
+  }
+  // Under wmu_: the open group is over (error: why its rows are not stored).
+  void EndGroup(std::exception_ptr error) {
+    {
+      std::lock_guard<std::mutex> gl(gmu_);
+      group_->done = true;
+      group_->error = error;
+    }
+    gcv_.notify_all();
+    group_.reset();
+  }
+
   void Migrate() {
     std::lock_guard<std::recursive_mutex> l(wmu_);
     // Processes starting together on one database migrate one after another.
@@ -640,10 +726,11 @@ class SqlStorage : public Storage {
   // INSERT of every column (plus e.g. an ON CONFLICT clause).
   template <typename Row>
   void Insert(const Row& r, const char* suffix = "") {
-    std::lock_guard<std::recursive_mutex> l(wmu_);
-    auto s = writer_.Prep(Sql<Row>::Insert() + suffix);
-    s.BindTuple(Table<Row>::Fields(r));
-    s.Run();
+    OnWriter([&] {
+      auto s = writer_.Prep(Sql<Row>::Insert() + suffix);
+      s.BindTuple(Table<Row>::Fields(r));
+      s.Run();
+    });
   }
   // false when a UNIQUE / PRIMARY KEY constraint refuses the row.
   template <typename Row>
@@ -680,13 +767,29 @@ class SqlStorage : public Storage {
 
   template <typename... Args>
   int Write(const std::string& sql, const Args&... args) {
-    std::lock_guard<std::recursive_mutex> l(wmu_);
-    {
-      auto s = writer_.Prep(sql);
-      s.Bind(args...);
-      s.Run();
+    int n = 0;
+    OnWriter([&] {
+      {
+        auto s = writer_.Prep(sql);
+        s.Bind(args...);
+        s.Run();
+      }
+      n = writer_.Changes();
+    });
+    return n;
+  }
+  // Runs fn on the writer: inside this thread's transaction, or alone
+  // (autocommit) without group commit, or else as a transaction of its own,
+  // which joins a group commit (a statement run while another thread's group
+  // is open would be committed with it, after this thread answered).
+  template <typename F>
+  void OnWriter(F&& fn) {
+    if (group_commit_ && owner_.load(std::memory_order_relaxed) != std::this_thread::get_id()) {
+      Transaction(fn);
+      return;
     }
-    return writer_.Changes();
+    std::lock_guard<std::recursive_mutex> l(wmu_);
+    fn();
   }
   template <typename... Args>
   int64_t Count(const std::string& sql, const Args&... args) {
@@ -720,6 +823,11 @@ class SqlStorage : public Storage {
   std::recursive_mutex wmu_;              // the writer connection
   int depth_ = 0;                         // Transaction() nesting, under wmu_
   std::atomic<std::thread::id> owner_{};  // the thread inside Transaction()
+  const bool group_commit_ = Conn::kGroupCommit && !memory_;
+  std::atomic<int> waiting_{0};   // threads waiting for wmu_ to begin a transaction
+  std::shared_ptr<Group> group_;  // the open group, under wmu_
+  std::mutex gmu_;                // Group::done and error
+  std::condition_variable gcv_;   // a group ended
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> pool_;  // idle readers
 };

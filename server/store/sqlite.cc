@@ -86,6 +86,7 @@ class SqliteConn {
   static constexpr const char* kBeginWrite = "BEGIN IMMEDIATE";
   static constexpr const char* kBeginRead = "BEGIN";
   static constexpr const char* kIntegrityCheck = "PRAGMA integrity_check";
+  static constexpr bool kGroupCommit = true;  // one fsync for concurrent transactions
   // PersonsNamingRegions' condition in SQLite's JSON functions; ?1 is a JSON
   // array of codes. A named code is picked when it, its city (first 4 digits
   // + "00") or its province (first 2 + "0000") is listed: this mirrors

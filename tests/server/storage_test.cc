@@ -370,6 +370,60 @@ TEST_CASE("a failed transaction leaves nothing behind", "[storage][transaction]"
   CHECK(db->CountGuardians("p1") == 1);
 }
 
+TEST_CASE("concurrent transactions share commits; a failing one loses only its own rows",
+          "[storage][transaction]") {
+  constexpr int kThreads = 16, kEach = 25;
+  TempDb db;
+  const std::string path = db.dir + "/t.db";
+  std::vector<std::vector<std::string>> acked(kThreads);
+  std::atomic<int> other_errors{0};
+  std::string failed_error;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = "p" + std::to_string(t) + "-" + std::to_string(i);
+        const bool fail = t == 3 && i == 7;
+        try {
+          db->Transaction([&] {
+            db->CreatePerson(Person(id, "h" + id));
+            db->Transaction([&] { db->AddDeclaration(Decl("d" + id, id, 100 + i)); });
+            if (fail) throw std::runtime_error("refused " + id);
+          });
+          acked[t].push_back(id);
+        } catch (const std::runtime_error& e) {
+          if (fail) {
+            failed_error = e.what();
+          } else {
+            ++other_errors;
+          }
+        }
+        // Writes outside Transaction() join the groups too.
+        if (!fail) db->AddGuardian(GuardianRow{"a" + id, id, "self", 1});
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  CHECK(other_errors == 0);
+  CHECK(failed_error == "refused p3-7");
+  db.db.reset();  // closed and opened again: what is read is what is on disk
+  auto again = OpenSqliteStorage(path);
+  int found = 0;
+  for (const auto& ids : acked) {
+    for (const std::string& id : ids) {
+      found +=
+          again->GetPerson(id) && again->GetDeclaration("d" + id) && again->CountGuardians(id) == 1
+              ? 1
+              : 0;
+    }
+  }
+  CHECK(found == kThreads * kEach - 1);
+  CHECK_FALSE(again->GetPerson("p3-7"));
+  CHECK_FALSE(again->GetDeclaration("dp3-7"));
+  CHECK(again->CountDeclarations() == kThreads * kEach - 1);
+  CHECK(again->IntegrityCheck() == "ok");
+}
+
 TEST_CASE("purge deletes old declarations and check-ins, wipe deletes everything",
           "[storage][retention]") {
   auto db = OpenSqliteStorage(":memory:");
