@@ -20,7 +20,7 @@
 # ratios within one run mean much: the table gives the ratio of the medians and the
 # median of the per-round ratios (each round's Ankang run next to its floor run).
 #
-# Usage: [ROUNDS=3] [DURATION=10s] [NO_BUILD=1] [OUT=file.md] bench/floors.sh [BUILD_DIR]
+# Usage: [ROUNDS=3] [DURATION=10s] [NO_BUILD=1] [OUT=file.md] [LABEL=text] bench/floors.sh [BUILD_DIR]
 # BUILD_DIR (default $ANKANG_BUILD_DIR or build/) must hold a configured CMake build
 # with ANKANG_BENCH=ON; the script builds ankang-server and floor-pistache in it.
 set -euo pipefail
@@ -33,6 +33,9 @@ WRK_THREADS=${WRK_THREADS:-1}
 THREADS=${THREADS:-2}
 RESIDENTS=${RESIDENTS:-200}
 OUT=${OUT:-}
+# What the build is, for the report (default: this tree's commit, and whether server/ or
+# shared/ differ from it, which the build may or may not have compiled).
+LABEL=${LABEL:-$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- server shared 2>/dev/null || echo ' + uncommitted changes in server/ or shared/')}
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -z "${NO_BUILD:-}" ]; then
@@ -124,7 +127,7 @@ rounds() { echo "${RES[$1]}" | tr ' ' '\n' | grep . | awk '{printf "%s%.0f", (NR
 
 CPU=$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')
 REPORT=$(cat <<MD
-Floors (bench/floors.sh), $(date -u '+%Y-%m-%d %H:%M') UTC, build \`$BUILD\` at $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- server shared 2>/dev/null || echo ' + uncommitted changes').
+Floors (bench/floors.sh), $(date -u '+%Y-%m-%d %H:%M') UTC, build \`$BUILD\` ($LABEL).
 Machine: $(nproc) CPUs ($CPU), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM;
 load average before $LOAD_BEFORE, after $LOAD_AFTER.
 wrk -t$WRK_THREADS -c$CONNS -d$DURATION, $ROUNDS rounds alternating the servers, $THREADS worker threads each.
