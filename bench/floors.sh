@@ -39,6 +39,9 @@ LABEL=${LABEL:-$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff -
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -z "${NO_BUILD:-}" ]; then
+  # Configure again first: a build folder configured before floor-pistache existed
+  # does not know the target (make answers "No rule to make target").
+  cmake "$BUILD" >/dev/null
   cmake --build "$BUILD" --target ankang-server floor-pistache -j2 >/dev/null
 fi
 SERVER="$BUILD/server/ankang-server"
