@@ -51,7 +51,19 @@ inline Answer Call(App& app, const std::string& method, const std::string& path,
                    const Json& body = nullptr, const std::string& token = "") {
   Request r;
   r.method = method;
-  r.path = path;
+  // "path?a=1&b=2": the query decoded as the HTTP layer does.
+  const size_t q = path.find('?');
+  r.path = path.substr(0, q);
+  for (size_t i = q; i != std::string::npos && i < path.size();) {
+    const size_t end = path.find('&', i + 1);
+    const std::string pair = path.substr(i + 1, end == std::string::npos ? end : end - i - 1);
+    const size_t eq = pair.find('=');
+    std::string name, value;
+    PercentDecode(pair.substr(0, eq), &name);
+    if (eq != std::string::npos) PercentDecode(pair.substr(eq + 1), &value);
+    r.query[name] = value;
+    i = end;
+  }
   r.ip = "127.0.0.1";
   if (!body.is_null()) r.body = body.is_string() ? body.get<std::string>() : body.dump();
   if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
