@@ -1,7 +1,8 @@
 // The floors for bench/floors.sh: Pistache's bare Http::Handler (the same
-// endpoint options as ankang-server and bench/bare_pistache.cc) doing only the
+// endpoint options as ankang-server) doing only the
 // work per request that no implementation of the endpoint can skip.
 //
+//   bare     nothing: a fixed JSON answer (Pistache's own cost; bench/verify.sh);
 //   verify   one Ed25519 verify (libsodium crypto_sign_verify_detached) of a
 //            signed payload as large as Ankang's token, then a fixed JSON
 //            answer the size of Ankang's verify answer's core;
@@ -18,7 +19,7 @@
 // The signed text's length is the 4th argument (default 219 characters, as
 // issue 10's "~220"); bench/floors.sh passes the length of ankang-server's
 // screen token so that the floors sign and draw a text as long as Ankang's.
-// Usage: floor-pistache verify|sign|sign-qr PORT [THREADS] [TEXT_CHARS]
+// Usage: floor-pistache bare|verify|sign|sign-qr PORT [THREADS] [TEXT_CHARS]
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <qrencode.h>
@@ -77,7 +78,7 @@ std::string SignedText() {
   return Base45(buf, g_payload + crypto_sign_BYTES);
 }
 
-enum class Mode { kVerify, kSign, kSignQr };
+enum class Mode { kBare, kVerify, kSign, kSignQr };
 
 class Floor : public Http::Handler {
  public:
@@ -85,6 +86,11 @@ class Floor : public Http::Handler {
   explicit Floor(Mode m) : mode_(m) {}
 
   void onRequest(const Http::Request&, Http::ResponseWriter w) override {
+    if (mode_ == Mode::kBare) {  // no work at all: Pistache's own cost
+      w.send(Http::Code::Ok, R"({"valid":true,"status":"current","color":"green"})",
+             MIME(Application, Json));
+      return;
+    }
     if (mode_ == Mode::kVerify) {
       if (crypto_sign_verify_detached(g_fixed_sig, g_fixed.data(), g_payload, g_pk) != 0) {
         w.send(Http::Code::Internal_Server_Error, "bad signature");
@@ -123,12 +129,14 @@ class Floor : public Http::Handler {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: floor-pistache verify|sign|sign-qr PORT [THREADS] [TEXT_CHARS]\n");
+    std::fprintf(stderr, "usage: floor-pistache bare|verify|sign|sign-qr PORT [THREADS] [TEXT_CHARS]\n");
     return 2;
   }
   const std::string m = argv[1];
   Mode mode;
-  if (m == "verify") {
+  if (m == "bare") {
+    mode = Mode::kBare;
+  } else if (m == "verify") {
     mode = Mode::kVerify;
   } else if (m == "sign") {
     mode = Mode::kSign;

@@ -18,8 +18,8 @@ THREADS=${THREADS:-2}
 OUT=${OUT:-bench/RESULTS-verify.md}
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-cmake --build "$BUILD" --target ankang-server bare-pistache -j2 >/dev/null
-BARE="$BUILD/bench/bare-pistache"
+cmake --build "$BUILD" --target ankang-server floor-pistache -j2 >/dev/null
+BARE="$BUILD/bench/floor-pistache"
 DATA=$(mktemp -d /tmp/ankang-bench-XXXXXX)
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 PIDS=()
@@ -58,11 +58,11 @@ run_verify() {
   url=$(eval echo "\$URL_$name"); token=$(eval echo "\$TOKEN_$name")
   person=$(eval echo "\$PERSON_$name"); vtoken=$(eval echo "\$VTOKEN_$name")
   # The screen token lives 5 minutes: a fresh one for each run.
-  export ANKANG_QR=$(curl -sf "$url/api/v1/persons/$person/code" -H "Authorization: Bearer $token" | json '["qr"]')
-  export ANKANG_VERIFIER_TOKEN=$vtoken
+  export FLOORS_QR=$(curl -sf "$url/api/v1/persons/$person/code" -H "Authorization: Bearer $token" | json '["qr"]')
+  export FLOORS_VERIFIER_TOKEN=$vtoken FLOORS_MODE=verify
   # One check that the answer is what we think it is.
-  curl -sf -XPOST "$url/api/v1/verify" -H "Authorization: Bearer $vtoken" -d "{\"qr\":\"$ANKANG_QR\"}" | grep -q '"status":"current"'
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/verify.lua "$url/api/v1/verify")
+  curl -sf -XPOST "$url/api/v1/verify" -H "Authorization: Bearer $vtoken" -d "{\"qr\":\"$FLOORS_QR\"}" | grep -q '"status":"current"'
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/floors.lua "$url/api/v1/verify")
   echo "$out" | grep -q "non-200 answers: 0" || { echo "verify ($name): non-200 answers" >&2; echo "$out" >&2; exit 1; }
   echo "$out" | awk '/^Requests\/sec:/ {print $2}'
 }
@@ -70,17 +70,17 @@ run_verify() {
 start_ankang "$BUILD" new
 [ -n "$BASE" ] && start_ankang "$BASE" base
 PORT_B=$(free_port)
-"$BARE" "$PORT_B" "$THREADS" >"$DATA/bare.log" 2>&1 &
+"$BARE" bare "$PORT_B" "$THREADS" >"$DATA/bare.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do curl -sf -XPOST "http://127.0.0.1:$PORT_B/" >/dev/null && break; sleep 0.1; done
-export ANKANG_QR=x ANKANG_VERIFIER_TOKEN=x
+export FLOORS_QR=x FLOORS_VERIFIER_TOKEN=x FLOORS_MODE=verify
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 RES_A=(); RES_B=(); RES_C=()
 for r in $(seq "$ROUNDS"); do
   RES_A+=("$(run_verify new)")
   [ -n "$BASE" ] && RES_C+=("$(run_verify base)")
-  OUT_B=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/verify.lua "http://127.0.0.1:$PORT_B/api/v1/verify")
+  OUT_B=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/floors.lua "http://127.0.0.1:$PORT_B/api/v1/verify")
   RES_B+=("$(echo "$OUT_B" | awk '/^Requests\/sec:/ {print $2}')")
   echo "round $r: ankang-server verify ${RES_A[-1]} req/s${BASE:+, base ${RES_C[-1]} req/s}, bare Pistache ${RES_B[-1]} req/s"
 done
@@ -109,10 +109,10 @@ Machine: $(nproc) CPUs ($CPU), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}
 |---|---|---|---|
 | ankang-server from \`$BUILD\` | bearer session lookup, token parse (Base45, COSE), Ed25519 verify, person + declarations + check-ins + case status from SQLite, facts + rules, JSON answer | $MED_A | ${RES_A[*]} |
 $BASE_ROW
-| bare Pistache (bench/bare_pistache.cc) | fixed 51-byte JSON | $MED_B | ${RES_B[*]} |
+| bare Pistache (bench/floor_pistache.cc bare) | fixed 51-byte JSON | $MED_B | ${RES_B[*]} |
 
 ankang-server's verify reaches $RATIO % of the bare handler's rate${BASE:+ (the base build: $RATIO_C %)}.
 
-Command: \`ROUNDS=$ROUNDS ${BASE:+BASE=$BASE }bench/verify.sh $BUILD\` (wrk -t$THREADS -c$CONNS -d$DURATION -s bench/verify.lua).
+Command: \`ROUNDS=$ROUNDS ${BASE:+BASE=$BASE }bench/verify.sh $BUILD\` (wrk -t$THREADS -c$CONNS -d$DURATION -s bench/floors.lua).
 MD
 cat "$OUT"
