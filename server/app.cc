@@ -30,8 +30,9 @@ bool Authenticate(App& app, Request* req) {
   const std::string hash = Sha256Hex(token);
   auto s = app.db->GetSession(hash);
   if (!s || s->expires_at <= app.Now()) return false;
-  // "Last seen" for the resident's device list: one write per few minutes at most.
-  if (app.Now() - s->last_seen_at >= 300) app.db->TouchSession(hash, app.Now());
+  // "Last seen" for the resident's device list: at most every few minutes, and
+  // never awaited by the request (the device list flushes before reading).
+  if (app.Now() - s->last_seen_at >= 300) app.write_behind->SessionSeen(hash, app.Now());
   Caller c;
   c.kind = s->kind;
   c.subject_id = s->subject_id;

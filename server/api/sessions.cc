@@ -3,11 +3,13 @@
 #include "server/domain/sessions.h"
 
 #include "server/api/routes.h"
+#include "server/domain/write_behind.h"
 
 namespace ankang::server {
 namespace {
 
 Response List(App& app, const Request& req) {
+  app.write_behind->Flush();  // the "last seen" times queued by recent requests
   Json out = Json::array();
   for (const SessionRow& s : app.db->SessionsOf("resident", req.caller.subject_id)) {
     if (s.expires_at <= app.Now()) continue;

@@ -35,6 +35,11 @@ void WriteBehind::AutoIssue(const DeclarationRow& d, const AuditRow& audit) {
   queue_.auto_issues.try_emplace(d.id, d, audit);
 }
 
+void WriteBehind::SessionSeen(const std::string& token_hash, int64_t at) {
+  std::lock_guard<std::mutex> l(mu_);
+  queue_.sessions_seen[token_hash] = at;
+}
+
 void WriteBehind::Flush() {
   std::lock_guard<std::mutex> f(flush_mu_);
   Queue q;
@@ -59,6 +64,7 @@ void WriteBehind::Write(const Queue& q) {
       db_->AddAudit(entry.second);
     }
     for (const auto& [person_id, colour] : q.colours) db_->SetPersonColor(person_id, colour);
+    for (const auto& [hash, at] : q.sessions_seen) db_->TouchSession(hash, at);
     for (const auto& [key, value] : q.colour_days) {
       db_->RecordColorDay(key.first, key.second, value.first, value.second);
     }

@@ -48,6 +48,8 @@ class WriteBehind {
   // A declaration whose review the deadline issued, with its audit entry
   // (queued once per declaration).
   void AutoIssue(const DeclarationRow& d, const AuditRow& audit);
+  // sessions.last_seen_at (the device list; a deleted session stays deleted).
+  void SessionSeen(const std::string& token_hash, int64_t at);
 
   // Everything queued before the call is committed when it returns (or
   // logged as lost if the database refuses it). REQUIRES: the calling thread
@@ -60,7 +62,10 @@ class WriteBehind {
         colour_days;                             // (day, person) -> (region, colour)
     std::map<std::string, std::string> colours;  // person -> colour
     std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
-    bool empty() const { return colour_days.empty() && colours.empty() && auto_issues.empty(); }
+    std::map<std::string, int64_t> sessions_seen;                            // token hash -> at
+    bool empty() const {
+      return colour_days.empty() && colours.empty() && auto_issues.empty() && sessions_seen.empty();
+    }
   };
   void Run();
   void Write(const Queue& q);
