@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "server/api/routes.h"
+#include "server/crypto/crypto.h"
 #include "server/domain/rulesets.h"
 #include "server/domain/write_behind.h"
 #include "server/store/storage.h"
@@ -213,14 +214,24 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   return app;
 }
 
+namespace {
+
+// Rules put together in code (tests) get the digest MakeActiveRules gives.
+ActiveRules WithDigest(ActiveRules r) {
+  if (r.digest.empty()) r.digest = Sha256Hex(r.text.empty() ? r.json.dump() : r.text).substr(0, 32);
+  return r;
+}
+
+}  // namespace
+
 std::shared_ptr<const ActiveRules> App::CurrentRules() {
   std::lock_guard<std::mutex> l(rules_mu);
-  if (!rules_now) rules_now = std::make_shared<const ActiveRules>(rules);
+  if (!rules_now) rules_now = std::make_shared<const ActiveRules>(WithDigest(rules));
   return rules_now;
 }
 
 void App::SetRules(ActiveRules r) {
-  auto p = std::make_shared<const ActiveRules>(std::move(r));
+  auto p = std::make_shared<const ActiveRules>(WithDigest(std::move(r)));
   std::lock_guard<std::mutex> l(rules_mu);
   rules_now = std::move(p);
 }

@@ -256,4 +256,28 @@ Json BuildFacts(const FactsInput& in, const Json& rule_set) {
   return f;
 }
 
+int64_t FactsHoldUntil(const FactsInput& in, const Json& rule_set) {
+  const int64_t now = in.now.unix_seconds;
+  // "today" and every count of days: the next local midnight.
+  int64_t until =
+      AtLocalTime(AddDays(LocalDate(in.now), 1), 0, 0, in.now.offset_minutes).unix_seconds;
+  const Report latest =
+      in.reports.empty() ? ReportFromHealth("declaration", in.declared_at, HealthOf(in.declaration))
+                         : in.reports.back();
+  const int64_t at = latest.at.unix_seconds;
+  // hours_since_report: floor((now - at) / 3600), the next whole hour after the report.
+  const int64_t since = now - at;
+  const int64_t hours = since >= 0 ? since / 3600 : -((-since + 3599) / 3600);
+  until = std::min(until, at + (hours + 1) * 3600);
+  // expired: since > validity.
+  const int64_t validity_s = IntParam(rule_set, "validity_hours", 336) * 3600;
+  if (since <= validity_s) until = std::min(until, at + validity_s + 1);
+  // A pending review is reported auto-issued from its deadline.
+  if (in.review_state == "pending") {
+    const int64_t deadline = ReviewDeadline(in.declared_at).unix_seconds;
+    if (now < deadline) until = std::min(until, deadline);
+  }
+  return until;
+}
+
 }  // namespace ankang

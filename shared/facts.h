@@ -21,6 +21,7 @@
 // }
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -91,5 +92,13 @@ Instant ReviewDeadline(const Instant& submitted);
 // missed day, and clears the hold at params.*_clear_streak; a normal
 // declaration leaves hold and streak unchanged.
 Json BuildFacts(const FactsInput& in, const Json& rule_set);
+
+// The first instant after in.now at which BuildFacts(in with a later now,
+// rule_set) can differ other than in "now" itself: the next local midnight
+// (today and every count of days), the next whole hour since the latest
+// report (hours_since_report), the second the report expires, a pending
+// review's deadline. With Verdict::holds_until it bounds how long a verdict
+// stays what a new evaluation would give.
+int64_t FactsHoldUntil(const FactsInput& in, const Json& rule_set);
 
 }  // namespace ankang

@@ -23,6 +23,7 @@
 // not-before, not-after, daysBetween [a, b].
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,11 @@ struct Verdict {
   int streak = 0;                // consecutive normal daily reports (facts.health.streak)
   Text next_step;                // e.g. "green after 3 more normal check-ins"; empty if none
   std::string rules_version;     // "<id>@<version>"
+  // Unix seconds: with the same facts and a later facts.now, the verdict is
+  // the same until this instant as far as the rules' own comparisons with
+  // "now" go (the facts' own change over time: FactsHoldUntil). INT64_MAX when
+  // the rules never read "now"; facts.now + 1 when they use it otherwise.
+  int64_t holds_until = INT64_MAX;
 };
 
 // REQUIRES: CheckRuleSet(rule_set) is empty. The rules see facts.params set

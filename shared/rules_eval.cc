@@ -10,6 +10,8 @@
 // - an unknown operator reads as null (CheckRuleSet reports it).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +68,82 @@ const Json* Lookup(const Json& data, const std::string& path) {
   }
 }
 
+// ---------------------------------------------------------------- the hold of "now"
+
+// While Evaluate runs, the facts' "now" is watched so that the verdict can say
+// until when it holds (Verdict::holds_until). Every comparison of "now" with
+// another time records the instants at which its outcome can change (the
+// other time, and the second after it); every other use of "now" whose result
+// could depend on its value (cat, in, a path, plusTime, ...) makes the verdict
+// hold for the current second only. Until the earliest of these instants every
+// decision taken on the evaluation path is the same, so the verdict is too.
+// Values that merely equal the "now" text are treated as "now" (safe: at
+// worst an earlier instant). One watch per thread, set only inside Evaluate.
+struct NowWatch {
+  std::string text;  // facts.now as the facts carry it
+  Instant now;
+  int64_t until = std::numeric_limits<int64_t>::max();
+  void Limit(int64_t t) { until = std::min(until, t); }
+};
+thread_local NowWatch* t_watch = nullptr;
+
+bool IsNow(const Json& v) {
+  return v.is_string() && v.get_ref<const std::string&>() == t_watch->text;
+}
+
+bool ContainsNow(const Json& v) {
+  if (IsNow(v)) return true;
+  if (!v.is_structured()) return false;
+  for (const Json& e : v) {
+    if (ContainsNow(e)) return true;
+  }
+  return false;
+}
+
+// `now` used in a way whose outcome is not followed: it holds for this second.
+void NoteAnyUse(const Json& v) {
+  if (t_watch && ContainsNow(v)) t_watch->Limit(t_watch->now.unix_seconds + 1);
+}
+
+// An ordering or equality of a and b.
+void NoteCompared(const Json& a, const Json& b) {
+  if (!t_watch) return;
+  const bool an = IsNow(a), bn = IsNow(b);
+  if (!an && !bn) {
+    NoteAnyUse(a);  // "now" nested in an array or object
+    NoteAnyUse(b);
+    return;
+  }
+  if (an && bn) {
+    // Either both are "now" (always equal) or one is a time that equals it
+    // this second (changes at the next).
+    t_watch->Limit(t_watch->now.unix_seconds + 1);
+    return;
+  }
+  const Json& other = an ? b : a;
+  auto t = ToTime(other);
+  if (!t) {
+    // Strings compare as text, and "now" changes every second; anything
+    // else never compares with a time.
+    if (other.is_string()) NoteAnyUse(an ? a : b);
+    return;
+  }
+  const int64_t x = AsInstant(*t, t_watch->now.offset_minutes).unix_seconds;
+  const int64_t n = t_watch->now.unix_seconds;
+  if (n < x) {
+    t_watch->Limit(x);
+  } else if (n == x && x < std::numeric_limits<int64_t>::max()) {
+    t_watch->Limit(x + 1);
+  }
+}
+
+// A use of the local date of a and b (daysBetween): changes at local midnight.
+void NoteDates(const Json& a, const Json& b) {
+  if (!t_watch || !(IsNow(a) || IsNow(b))) return;
+  const Instant& n = t_watch->now;
+  t_watch->Limit(AtLocalTime(AddDays(LocalDate(n), 1), 0, 0, n.offset_minutes).unix_seconds);
+}
+
 // ---------------------------------------------------------------- operators
 
 Json Eval(const Json& expr, const Json& data, int depth);
@@ -77,6 +155,7 @@ Json EvalArg(const Json& args, size_t i, const Json& data, int depth) {
 
 Json EvalVar(const Json& args, const Json& data, int depth) {
   Json path = EvalArg(args, 0, data, depth);
+  NoteAnyUse(path);
   const Json* found = nullptr;
   if (path.is_null()) {
     found = &data;
@@ -119,7 +198,9 @@ Json EvalArrayOp(const std::string& op, const Json& args, const Json& data, int 
 }
 
 Json EvalPlusTime(const Json& args, const Json& data, int depth) {
-  auto t = ToTime(EvalArg(args, 0, data, depth));
+  Json from = EvalArg(args, 0, data, depth);
+  NoteAnyUse(from);
+  auto t = ToTime(from);
   auto amount = ToNumber(EvalArg(args, 1, data, depth));
   Json unit = EvalArg(args, 2, data, depth);
   if (!t || !amount || !unit.is_string() || std::floor(*amount) != *amount ||
@@ -149,6 +230,7 @@ Json EvalTimeCompare(const std::string& op, const Json& args, const Json& data, 
   for (size_t i = 0; i < args.size(); ++i) v.push_back(EvalArg(args, i, data, depth));
   if (v.size() < 2) return false;
   for (size_t i = 0; i + 1 < v.size(); ++i) {
+    NoteCompared(v[i], v[i + 1]);
     auto c = CompareTimes(v[i], v[i + 1]);
     if (!c) return false;
     bool ok = op == "before"       ? *c < 0
@@ -201,7 +283,13 @@ Json EvalOp(const std::string& op, const Json& raw_args, const Json& data, int d
   v.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) v.push_back(EvalArg(args, i, data, depth));
   auto at = [&](size_t i) -> const Json& { return i < v.size() ? v[i] : NullJson(); };
+  const bool compares = op == "==" || op == "!=" || op == "===" || op == "!==" || op == "<" ||
+                        op == "<=" || op == ">" || op == ">=";
+  if (t_watch && !compares && op != "daysBetween") {
+    for (const Json& x : v) NoteAnyUse(x);
+  }
 
+  if (compares && t_watch) NoteCompared(at(0), at(1));
   if (op == "==") return LooseEquals(at(0), at(1));
   if (op == "!=") return !LooseEquals(at(0), at(1));
   if (op == "===") return StrictEquals(at(0), at(1));
@@ -209,6 +297,7 @@ Json EvalOp(const std::string& op, const Json& raw_args, const Json& data, int d
   if (op == "<" || op == "<=" || op == ">" || op == ">=") {
     size_t pairs = (op == "<" || op == "<=") && v.size() >= 3 ? 2 : 1;
     for (size_t i = 0; i < pairs; ++i) {
+      if (i > 0) NoteCompared(at(i), at(i + 1));
       auto c = Compare(at(i), at(i + 1));
       if (!c) return false;
       bool ok = op == "<" ? *c < 0 : op == "<=" ? *c <= 0 : op == ">" ? *c > 0 : *c >= 0;
@@ -280,6 +369,7 @@ Json EvalOp(const std::string& op, const Json& raw_args, const Json& data, int d
     return s;
   }
   if (op == "daysBetween") {
+    NoteDates(at(0), at(1));
     auto a = ToTime(at(0)), b = ToTime(at(1));
     if (!a || !b) return nullptr;
     return DaysBetween(LocalDateOf(*a), LocalDateOf(*b));
@@ -343,6 +433,17 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
   if (params != rule_set.end() && params->is_object()) facts["params"] = *params;
 
   v.rules_version = StrField(rule_set, "id") + "@" + StrField(rule_set, "version");
+  NowWatch watch;
+  watch.text = StrField(facts, "now");
+  struct Scope {
+    explicit Scope(NowWatch* w) { t_watch = w; }
+    ~Scope() { t_watch = nullptr; }
+  };
+  std::optional<Scope> watching;
+  if (auto now = ParseInstant(watch.text)) {
+    watch.now = *now;
+    watching.emplace(&watch);
+  }
   const Json* health = Lookup(facts, "health.streak");
   if (health && health->is_number()) v.streak = static_cast<int>(health->get<double>());
 
@@ -390,6 +491,7 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
     }
     v.valid_until = FormatInstant(until);
   }
+  v.holds_until = watch.until;
   return v;
 }
 

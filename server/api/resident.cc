@@ -264,7 +264,7 @@ Response PaperCode(App& app, const Request& req) {
   std::optional<EncodedQr> qr = EncodeQr(code->code["qr"].get<std::string>());
   if (!qr) return ErrorResponse(Status::kInternal, "internal", "Internal error.");
   CardInfo info;
-  info.color = code->scored.verdict.color;
+  info.color = code->color;
   info.name_masked = p->name_masked;
   info.issued_at = app.Iso(app.Now());
   info.valid_until = app.Iso(code->token_expires_at);

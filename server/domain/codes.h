@@ -1,6 +1,6 @@
-// Issuing a health code: the person is scored, the claims signed with the
-// active key, the QR matrix drawn, and a colour change and the day's
-// statistics queued for the background writer (domain/write_behind.h).
+// Issuing a health code: the person's current verdict (the stored one while
+// it holds, domain/scoring.h), the claims signed with the active key, and the
+// day's statistics queued for the background writer (domain/write_behind.h).
 #pragma once
 
 #include <cstdint>
@@ -16,11 +16,11 @@ namespace ankang::server {
 enum class TokenKind { kScreen, kPaper };
 
 struct IssuedCode {
-  Json code;  // CODE of SPEC §5 plus person_id, name_masked, next_step, qr_matrix, review
-  Scored scored;
+  Json code;  // CODE of SPEC §5 plus person_id, name_masked, next_step, review
+  Color color = Color::kGreen;
   int64_t token_expires_at = 0;
 };
-// Scores and signs; nullopt when the person has no declaration yet.
+// The current verdict, signed; nullopt when the person has no declaration yet.
 std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind);
 
 }  // namespace ankang::server

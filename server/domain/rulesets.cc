@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "server/app.h"
+#include "server/crypto/crypto.h"
 #include "shared/rules.h"
 
 namespace ankang::server {
@@ -70,6 +71,7 @@ bool MakeActiveRules(std::string name, std::string text, ActiveRules* out, std::
       params.contains("review") && params["review"].is_boolean() && params["review"].get<bool>();
   out->edit_policy = StrField(params, "edit_policy", "daily");
   out->name = std::move(name);
+  out->digest = Sha256Hex(text).substr(0, 32);
   out->text = std::move(text);
   out->json = std::move(j);
   return true;

@@ -14,6 +14,7 @@ struct ActiveRules {
   std::string name;  // preset name or file path
   std::string text;  // exactly what GET /api/v1/rules answers
   Json json;
+  std::string digest;  // of text: what a stored verdict says it was scored with
   // params read by the server
   bool review = false;      // params.review
   std::string edit_policy;  // "daily" or "once"

@@ -16,14 +16,10 @@ const Json kNone;  // null
 
 }  // namespace
 
-std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
-                                                     const Json& declaration) {
-  std::map<std::string, std::string> out;
-  auto add = [&](const std::string& code) {
-    for (const std::string& k : RegionAndAncestors(code)) {
-      auto it = all.find(k);
-      if (it != all.end()) out.insert(*it);
-    }
+std::vector<std::string> RegionsNamed(const Json& declaration) {
+  std::vector<std::string> out;
+  auto add = [&](std::string code) {
+    if (!code.empty()) out.push_back(std::move(code));
   };
   if (declaration.is_object()) {
     auto person = declaration.find("person");
@@ -37,7 +33,26 @@ std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string,
       }
     }
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::map<std::string, std::string> RiskAreasFor(const std::map<std::string, std::string>& all,
+                                                const std::vector<std::string>& regions) {
+  std::map<std::string, std::string> out;
+  for (const std::string& code : regions) {
+    for (const std::string& k : RegionAndAncestors(code)) {
+      auto it = all.find(k);
+      if (it != all.end()) out.insert(*it);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> RelevantRiskAreas(const std::map<std::string, std::string>& all,
+                                                     const Json& declaration) {
+  return RiskAreasFor(all, RegionsNamed(declaration));
 }
 
 namespace {
@@ -51,6 +66,7 @@ std::optional<ScoreInput> Load(App& app, const PersonRow& p, AutoIssueWrite writ
   PersonHistory h = app.db->History(p, now - kHistorySeconds);
   if (!h.latest) return std::nullopt;
   ScoreInput out;
+  out.data_version = p.data_version;
   DeclarationRow& latest = out.declaration;
   latest = std::move(*h.latest);
   if (latest.review_required && latest.review_state == "pending" && now >= latest.review_due) {
@@ -104,13 +120,18 @@ std::optional<ScoreInput> Load(App& app, const PersonRow& p, AutoIssueWrite writ
   std::stable_sort(in.reports.begin(), in.reports.end(), [](const Report& a, const Report& b) {
     return a.at.unix_seconds < b.at.unix_seconds;
   });
+  // Read from the start of the window: its oldest report leaves it 60 days on.
+  if (h.since == now - kHistorySeconds && !in.reports.empty()) {
+    out.window_until = in.reports.front().at.unix_seconds + kHistorySeconds + 1;
+  }
   if (!have_decl) decl = Json::parse(latest.body, nullptr, false);
   if (decl.is_discarded() || !decl.is_object()) decl = Json::object();
   Json& person = decl["person"];
   if (!person.is_object()) person = Json::object();
   person["region"] = p.region;
   person["nationality"] = p.nationality;
-  in.authority.risk_areas = RelevantRiskAreas(*app.authority.RiskSnapshot(*app.db, now), decl);
+  out.regions = RegionsNamed(decl);
+  in.authority.risk_areas = RiskAreasFor(*app.authority.RiskSnapshot(*app.db, now), out.regions);
   in.declaration = std::move(decl);
   if (h.case_status) {
     in.authority.case_status = h.case_status->status;
@@ -139,6 +160,8 @@ Scored Score(const ScoreInput& input, const Json& rules) {
   Scored s;
   s.verdict = Evaluate(rules, BuildFacts(input.facts, rules));
   s.declaration = input.declaration;
+  s.holds_until =
+      std::min({s.verdict.holds_until, FactsHoldUntil(input.facts, rules), input.window_until});
   return s;
 }
 
@@ -149,8 +172,98 @@ std::optional<Scored> ScorePerson(App& app, const PersonRow& p, const Json* rule
   return Score(*in, *rule_set);
 }
 
-std::optional<Scored> ScoreOnRead(App& app, const PersonRow& p) {
-  return ScoreWithRulesInForce(app, p, AutoIssueWrite::kBehind);
+Json CodeFields(App& app, const Scored& s) {
+  Json code = ToJson(s.verdict);
+  code["declared_at"] = app.Iso(s.declaration.declared_at);
+  if (s.declaration.review_required) {
+    code["review"] = {{"state", s.declaration.review_state},
+                      {"due_at", app.Iso(s.declaration.review_due)},
+                      {"note", s.declaration.review_note}};
+  }
+  return code;
+}
+
+namespace {
+
+// "code=level,..." of the risk levels scoring read (RiskAreasFor).
+std::string RiskText(const std::map<std::string, std::string>& read) {
+  std::string out;
+  for (const auto& [code, level] : read) {
+    out += code;
+    out += '=';
+    out += level;
+    out += ',';
+  }
+  return out;
+}
+
+CurrentCode CurrentFrom(Json code) {
+  CurrentCode c;
+  c.color = ColorFromString(StrField(code, "color")).value_or(Color::kGray);
+  c.valid_until = StrField(code, "valid_until");
+  c.code = std::move(code);
+  return c;
+}
+
+// Rescoring with the rules in force; the verdict and a review auto-issue go
+// to the write-behind queue.
+std::optional<std::pair<Scored, Json>> Rescore(App& app, const PersonRow& p) {
+  std::shared_ptr<const ActiveRules> rules = app.CurrentRules();
+  std::optional<ScoreInput> in = Load(app, p, AutoIssueWrite::kBehind);
+  if (!in) return std::nullopt;
+  Scored s = Score(*in, rules->json);
+  Json code = CodeFields(app, s);
+  VerdictRow v;
+  v.code = code.dump();
+  v.version = in->data_version;
+  v.rules = rules->digest;
+  v.regions = Json(in->regions).dump();
+  v.risk = RiskText(in->facts.authority.risk_areas);
+  v.from = in->facts.now.unix_seconds;
+  v.until = s.holds_until;
+  app.write_behind->Verdict(p.id, v, ToString(s.verdict.color));
+  return std::make_pair(std::move(s), std::move(code));
+}
+
+// The stored verdict when everything it depends on is as it was.
+std::optional<Json> StoredCode(App& app, const PersonRow& p) {
+  const VerdictRow& v = p.verdict;
+  const int64_t now = app.Now();
+  if (v.code.empty() || v.version != p.data_version || now < v.from || now >= v.until) {
+    return std::nullopt;
+  }
+  if (v.rules != app.CurrentRules()->digest) return std::nullopt;
+  Json regions = Json::parse(v.regions, nullptr, false);
+  if (!regions.is_array()) return std::nullopt;
+  std::vector<std::string> codes;
+  for (const Json& r : regions) {
+    if (r.is_string()) codes.push_back(r.get<std::string>());
+  }
+  if (v.risk != RiskText(RiskAreasFor(*app.authority.RiskSnapshot(*app.db, now), codes))) {
+    return std::nullopt;
+  }
+  Json code = Json::parse(v.code, nullptr, false);
+  if (!code.is_object()) return std::nullopt;
+  return code;
+}
+
+}  // namespace
+
+std::optional<CurrentCode> CodeOnRead(App& app, const PersonRow& p) {
+  if (std::optional<Json> stored = StoredCode(app, p)) {
+    CurrentCode c = CurrentFrom(std::move(*stored));
+    c.stored = true;
+    return c;
+  }
+  auto fresh = Rescore(app, p);
+  if (!fresh) return std::nullopt;
+  return CurrentFrom(std::move(fresh->second));
+}
+
+std::optional<Scored> RefreshVerdict(App& app, const PersonRow& p) {
+  auto fresh = Rescore(app, p);
+  if (!fresh) return std::nullopt;
+  return std::move(fresh->first);
 }
 
 }  // namespace ankang::server

@@ -103,19 +103,19 @@ Json VerifyQr(App& app, const std::string& qr) {
     return out;
   }
   std::optional<PersonRow> p = app.db->FindPersonByRef(t.claims.person_ref);
-  std::optional<Scored> s;
-  if (p) s = ScoreOnRead(app, *p);
+  std::optional<CurrentCode> s;
+  if (p) s = CodeOnRead(app, *p);
   if (!s) {
     // The person's data was purged since: nothing current to compare with.
     out["status"] = "expired";
     out["color"] = ToString(t.claims.color);
     return out;
   }
-  const Color current = s->verdict.color;
+  const Color current = s->color;
   out["valid"] = true;
   out["status"] = current == t.claims.color ? "current" : "changed";
   out["color"] = ToString(current);
-  out["valid_until"] = s->verdict.valid_until;
+  out["valid_until"] = s->valid_until;
   return out;
 }
 

@@ -25,9 +25,10 @@ void WriteBehind::ColourDay(const std::string& day, const std::string& person_id
   queue_.colour_days[{day, person_id}] = {region, colour};
 }
 
-void WriteBehind::PersonColour(const std::string& person_id, const std::string& colour) {
+void WriteBehind::Verdict(const std::string& person_id, const VerdictRow& v,
+                          const std::string& colour) {
   std::lock_guard<std::mutex> l(mu_);
-  queue_.colours[person_id] = colour;
+  queue_.verdicts[person_id] = {v, colour};
 }
 
 void WriteBehind::AutoIssue(const DeclarationRow& d, const AuditRow& audit) {
@@ -52,8 +53,8 @@ void WriteBehind::Flush() {
     Write(q);
   } catch (const std::exception& e) {
     // Nothing here was acknowledged; see the header for what comes back by itself.
-    std::fprintf(stderr, "write-behind: %zu statistics, %zu colours, %zu auto-issues lost: %s\n",
-                 q.colour_days.size(), q.colours.size(), q.auto_issues.size(), e.what());
+    std::fprintf(stderr, "write-behind: %zu statistics, %zu verdicts, %zu auto-issues lost: %s\n",
+                 q.colour_days.size(), q.verdicts.size(), q.auto_issues.size(), e.what());
   }
 }
 
@@ -63,7 +64,9 @@ void WriteBehind::Write(const Queue& q) {
       db_->UpdateReview(entry.first);
       db_->AddAudit(entry.second);
     }
-    for (const auto& [person_id, colour] : q.colours) db_->SetPersonColor(person_id, colour);
+    // After the auto-issues: a verdict computed before one of them (it moved
+    // the person's data version) is not stored.
+    for (const auto& [person_id, v] : q.verdicts) db_->StoreVerdict(person_id, v.first, v.second);
     for (const auto& [hash, at] : q.sessions_seen) db_->TouchSession(hash, at);
     for (const auto& [key, value] : q.colour_days) {
       db_->RecordColorDay(key.first, key.second, value.first, value.second);

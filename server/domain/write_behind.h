@@ -1,6 +1,6 @@
 // The writes a read causes, done behind it: displaying or verifying a code
 // never waits for the disk. Today's colour of each person (the daily
-// statistics), a changed persons.last_color and the review auto-issue are
+// statistics), a verdict computed on a read (with persons.last_color) and the review auto-issue are
 // queued in memory and written by a background thread in one transaction
 // every few seconds, and at Flush() (before the statistics are read, before a
 // recolouring stores colours, and when the server stops).
@@ -43,8 +43,9 @@ class WriteBehind {
   // The person's colour on `day` (color_days; the latest one of the day wins).
   void ColourDay(const std::string& day, const std::string& person_id, const std::string& region,
                  const std::string& colour);
-  // persons.last_color.
-  void PersonColour(const std::string& person_id, const std::string& colour);
+  // A verdict computed on a read, with its colour (Storage::StoreVerdict:
+  // dropped if the person's data moved since it was read).
+  void Verdict(const std::string& person_id, const VerdictRow& v, const std::string& colour);
   // A declaration whose review the deadline issued, with its audit entry
   // (queued once per declaration).
   void AutoIssue(const DeclarationRow& d, const AuditRow& audit);
@@ -59,12 +60,13 @@ class WriteBehind {
  private:
   struct Queue {
     std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>>
-        colour_days;                             // (day, person) -> (region, colour)
-    std::map<std::string, std::string> colours;  // person -> colour
+        colour_days;  // (day, person) -> (region, colour)
+    std::map<std::string, std::pair<VerdictRow, std::string>> verdicts;  // person -> (v, colour)
     std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
     std::map<std::string, int64_t> sessions_seen;                            // token hash -> at
     bool empty() const {
-      return colour_days.empty() && colours.empty() && auto_issues.empty() && sessions_seen.empty();
+      return colour_days.empty() && verdicts.empty() && auto_issues.empty() &&
+             sessions_seen.empty();
     }
   };
   void Run();

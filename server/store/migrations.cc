@@ -271,6 +271,19 @@ CREATE TABLE staff_totp (
   last_step BIGINT NOT NULL
 );
 )sql",
+      // Stored verdicts: each person's verdict with what it read (the
+      // person's data version, the rules, the risk levels, the instants it
+      // holds between), reused by code displays and verifications.
+      R"sql(
+ALTER TABLE persons ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE persons ADD COLUMN verdict_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN verdict_version BIGINT NOT NULL DEFAULT -1;
+ALTER TABLE persons ADD COLUMN verdict_rules TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN verdict_regions TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN verdict_risk TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN verdict_from BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE persons ADD COLUMN verdict_until BIGINT NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

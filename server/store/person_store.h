@@ -15,6 +15,19 @@
 
 namespace ankang::server {
 
+// A person's verdict as stored with what it read (persons.verdict_*): a code
+// display or verification reuses it while none of this has moved (see
+// server/domain/scoring.h). Written only by StoreVerdict.
+struct VerdictRow {
+  std::string code;      // JSON: the CODE fields of the verdict ("" when none stored)
+  int64_t version = -1;  // the person's data_version it was computed from
+  std::string rules;     // digest of the rule set in force
+  std::string regions;   // the region codes whose risk level it read, ","-joined
+  std::string risk;      // what it read for them: "code=level,..." in code order
+  int64_t from = 0;      // it holds for now in [from, until)
+  int64_t until = 0;
+};
+
 struct PersonRow {
   std::string id;
   std::string person_ref;  // opaque random reference carried in tokens
@@ -33,7 +46,12 @@ struct PersonRow {
   std::string last_edit_day;  // "YYYY-MM-DD" of the last info edit, "" if never
   int edit_count = 0;
   int64_t code_issued_at = 0;  // first code issued; identity locked from then on
-  std::string last_color;      // colour of the last code read (statistics)
+  std::string last_color;      // colour of the last verdict computed (statistics)
+  // Bumped by every write to what scoring reads of the person (the person's
+  // own columns, declarations, check-ins, review decisions, case status,
+  // retention purges); never written from a row.
+  int64_t data_version = 0;
+  VerdictRow verdict;
 };
 
 struct GuardianRow {
@@ -149,6 +167,10 @@ class PersonStore {
   virtual void CreatePerson(const PersonRow& p) = 0;
   virtual void UpdatePerson(const PersonRow& p) = 0;  // every column but person_ref, created_at
   virtual void SetPersonColor(const std::string& id, const std::string& color) = 0;
+  // Stores a verdict and its colour (last_color) unless the person's
+  // data_version has moved from v.version since it was read; false then.
+  virtual bool StoreVerdict(const std::string& id, const VerdictRow& v,
+                            const std::string& color) = 0;
   // Persons in id order after `after_id` ("" = from the start), for bulk rescoring.
   virtual std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) = 0;
   // The persons a change of risk level at any of `codes` (region codes or

@@ -180,6 +180,7 @@ class SqlStorage : public Storage {
     Transaction([&] {
       n += Write("DELETE FROM declarations WHERE declared_at < ?", before);
       n += Write("DELETE FROM checkins WHERE at < ?", before);
+      if (n > 0) Write("UPDATE persons SET data_version = data_version + 1");
       n += Write("DELETE FROM visits WHERE at < ?", before);
       n += Write("DELETE FROM otp_sends WHERE sent_at < ?", before);
       n += Write("DELETE FROM otp_codes WHERE expires_at < ?", before);
@@ -216,14 +217,22 @@ class SqlStorage : public Storage {
     Write(
         "UPDATE persons SET id_type = ?, id_hmac = ?, id_enc = ?, id_tail = ?, name_enc = ?, "
         "name_masked = ?, phone_enc = ?, nationality = ?, region = ?, address_enc = ?, "
-        "updated_at = ?, last_edit_day = ?, edit_count = ?, code_issued_at = ?, last_color = ? "
-        "WHERE id = ?",
+        "updated_at = ?, last_edit_day = ?, edit_count = ?, code_issued_at = ?, last_color = ?, "
+        "data_version = data_version + 1 WHERE id = ?",
         p.id_type, p.id_hmac, p.id_enc, p.id_tail, p.name_enc, p.name_masked, p.phone_enc,
         p.nationality, p.region, p.address_enc, p.updated_at, p.last_edit_day, p.edit_count,
         p.code_issued_at, p.last_color, p.id);
   }
   void SetPersonColor(const std::string& id, const std::string& color) override {
     Write("UPDATE persons SET last_color = ? WHERE id = ? AND last_color <> ?", color, id, color);
+  }
+  bool StoreVerdict(const std::string& id, const VerdictRow& v, const std::string& color) override {
+    return Write(
+               "UPDATE persons SET verdict_code = ?, verdict_version = ?, verdict_rules = ?, "
+               "verdict_regions = ?, verdict_risk = ?, verdict_from = ?, verdict_until = ?, "
+               "last_color = ? WHERE id = ? AND data_version = ?",
+               v.code, v.version, v.rules, v.regions, v.risk, v.from, v.until, color, id,
+               v.version) > 0;
   }
   std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
     return Select<PersonRow>("id > ? ORDER BY id LIMIT ?", after_id, limit);
@@ -304,7 +313,12 @@ class SqlStorage : public Storage {
   }
 
   // --- PersonStore: declarations and check-ins
-  void AddDeclaration(const DeclarationRow& d) override { Insert(d); }
+  void AddDeclaration(const DeclarationRow& d) override {
+    Transaction([&] {
+      Insert(d);
+      BumpDataVersion(d.person_id);
+    });
+  }
   std::optional<DeclarationRow> GetDeclaration(const std::string& id) override {
     return One<DeclarationRow>("id = ?", id);
   }
@@ -318,10 +332,16 @@ class SqlStorage : public Storage {
     return DeclarationsFrom(l, person_id, since);
   }
   void UpdateReview(const DeclarationRow& d) override {
-    Write(
-        "UPDATE declarations SET review_state = ?, reviewed_by = ?, reviewed_at = ?, "
-        "review_note = ? WHERE id = ?",
-        d.review_state, d.reviewed_by, d.reviewed_at, d.review_note, d.id);
+    Transaction([&] {
+      Write(
+          "UPDATE declarations SET review_state = ?, reviewed_by = ?, reviewed_at = ?, "
+          "review_note = ? WHERE id = ?",
+          d.review_state, d.reviewed_by, d.reviewed_at, d.review_note, d.id);
+      Write(
+          "UPDATE persons SET data_version = data_version + 1 WHERE id = "
+          "(SELECT person_id FROM declarations WHERE id = ?)",
+          d.id);
+    });
   }
   std::vector<DeclarationRow> PendingReviews(int limit) override {
     // Only the latest declaration of a person matters for its code.
@@ -331,7 +351,14 @@ class SqlStorage : public Storage {
         "ORDER BY declared_at, id LIMIT ?",
         "pending", limit);
   }
-  bool AddCheckin(const CheckinRow& c) override { return InsertUnique(c); }
+  bool AddCheckin(const CheckinRow& c) override {
+    bool added = false;
+    Transaction([&] {
+      added = InsertUnique(c);
+      if (added) BumpDataVersion(c.person_id);
+    });
+    return added;
+  }
   std::vector<CheckinRow> CheckinsSince(const std::string& person_id, int64_t since) override {
     Reader l(*this);
     return CheckinsFrom(l, person_id, since);
@@ -415,7 +442,12 @@ class SqlStorage : public Storage {
   std::map<std::string, std::string> RiskAreas() override {
     return Pairs("SELECT region, level FROM risk_areas ORDER BY region");
   }
-  void PutCaseStatus(const CaseRow& c) override { Replace(c); }
+  void PutCaseStatus(const CaseRow& c) override {
+    Transaction([&] {
+      Replace(c);
+      Write("UPDATE persons SET data_version = data_version + 1 WHERE id_hmac = ?", c.id_hmac);
+    });
+  }
   std::optional<CaseRow> GetCaseStatus(const std::string& id_hmac) override {
     return One<CaseRow>("id_hmac = ?", id_hmac);
   }
@@ -765,6 +797,10 @@ class SqlStorage : public Storage {
                               since, kHistoryLimit);
   }
 
+  // What scoring reads of the person changed (PersonRow::data_version).
+  void BumpDataVersion(const std::string& person_id) {
+    Write("UPDATE persons SET data_version = data_version + 1 WHERE id = ?", person_id);
+  }
   template <typename... Args>
   int Write(const std::string& sql, const Args&... args) {
     int n = 0;

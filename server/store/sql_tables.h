@@ -88,13 +88,16 @@ struct Table<PersonRow> {
   static constexpr const char* kColumns =
       "id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, phone_enc, "
       "nationality, region, address_enc, created_at, updated_at, last_edit_day, edit_count, "
-      "code_issued_at, last_color";
+      "code_issued_at, last_color, data_version, verdict_code, verdict_version, verdict_rules, "
+      "verdict_regions, verdict_risk, verdict_from, verdict_until";
   template <typename R>
   static auto Fields(R& r) {
     return std::tie(r.id, r.person_ref, r.id_type, r.id_hmac, r.id_enc, r.id_tail, r.name_enc,
                     r.name_masked, r.phone_enc, r.nationality, r.region, r.address_enc,
                     r.created_at, r.updated_at, r.last_edit_day, r.edit_count, r.code_issued_at,
-                    r.last_color);
+                    r.last_color, r.data_version, r.verdict.code, r.verdict.version,
+                    r.verdict.rules, r.verdict.regions, r.verdict.risk, r.verdict.from,
+                    r.verdict.until);
   }
 };
 
