@@ -1,5 +1,7 @@
-// QR matrices from libqrencode (SPEC §4: error correction M, 8-bit mode as
-// the brief asks; the Base45 token text fits version 10 or below).
+// QR matrices from libqrencode for what the server draws itself: the paper
+// code and the venue posters (the screen code's QR is drawn by the page from
+// the token text, web/common/qr.js). SPEC §4: error correction M; the Base45
+// token text fits version 10 or below.
 #pragma once
 
 #include <optional>

@@ -2,7 +2,7 @@
 // port with a temporary data folder, serving web/dist, and Debian's Chromium
 // driven by playwright-core with a fresh profile and no background networking.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -88,6 +88,7 @@ export async function startServer() {
 // A browser with a fresh profile. opts.noWasm removes WebAssembly from every
 // page before its scripts run (Chromium 156 ignores --js-flags=--noexpose_wasm,
 // so the flag is passed and the global deleted by an init script too).
+// opts.scale: the device pixel ratio (default 1), which screenshots keep.
 export async function startBrowser(opts = {}) {
   const extraArgs = opts.noWasm ? ['--js-flags=--noexpose_wasm'] : [];
   const profile = mkdtempSync(join(tmpdir(), 'ankang-chromium-'));
@@ -96,6 +97,7 @@ export async function startBrowser(opts = {}) {
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 360, height: 740 },
+    deviceScaleFactor: opts.scale || 1,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
@@ -152,4 +154,25 @@ export function zbar(pngBuffer) {
   } finally {
     rmSync(dirname(f), { recursive: true, force: true });
   }
+}
+
+// Decodes the QR codes in a PNG with jsQR inside the page (the picture drawn
+// on a canvas, its pixels given to jsQR); returns the decoded text or null.
+export async function jsqr(page, pngBuffer) {
+  if (!(await page.evaluate(() => typeof window.jsQR === 'function'))) {
+    // Evaluated through the DevTools protocol: the page's CSP allows no inline script.
+    await page.evaluate(readFileSync(join(ROOT, 'node_modules', 'jsqr', 'dist', 'jsQR.js'), 'utf8'));
+  }
+  return page.evaluate(async (b64) => {
+    // From bytes, not a data: URL, which the page's CSP (img-src 'self') refuses.
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const r = window.jsQR(g.getImageData(0, 0, c.width, c.height).data, c.width, c.height);
+    return r ? r.data : null;
+  }, pngBuffer.toString('base64'));
 }

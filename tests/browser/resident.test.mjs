@@ -4,9 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import {
-  ROOT, ARTIFACTS, startServer, startBrowser, residentId, badChecksum, newPhone, zbar, requestDevCode,
+  ROOT, ARTIFACTS, startServer, startBrowser, residentId, badChecksum, newPhone, zbar, jsqr, requestDevCode,
 } from './harness.mjs';
 
 let srv;
@@ -112,6 +114,92 @@ test('a new resident logs in, declares, gets a green card whose QR verifies', as
   assert.deepEqual(page.jsErrors, []);
   await page.close();
 });
+
+// The card's QR as drawn: device pixels per module, quiet zone, and both decoders on a screenshot.
+async function drawnQr(page) {
+  const qr = page.locator('section.card .qr');
+  const geo = await qr.evaluate((box) => {
+    const svg = box.querySelector('svg');
+    const d = svg.querySelector('path').getAttribute('d');
+    return {
+      side: svg.viewBox.baseVal.width, width: svg.getBoundingClientRect().width, dpr: window.devicePixelRatio,
+      rect: Number(svg.querySelector('rect').getAttribute('width')), first: d.slice(0, d.indexOf('h')),
+    };
+  });
+  const png = await qr.screenshot();
+  return { ...geo, px: (geo.width * geo.dpr) / geo.side, zbar: zbar(png), jsqr: await jsqr(page, png) };
+}
+
+test('the screen QR is drawn in the page from the token; zbarimg and jsQR read exactly the token', async () => {
+  // A phone's pixel ratio, so whole device pixels per module are not whole CSS
+  // pixels; screenshots are taken in device pixels.
+  const phone = await startBrowser({ scale: 2.75 });
+  try {
+    await screenQr(phone);
+  } finally {
+    await phone.close();
+  }
+});
+async function screenQr(phone) {
+  const page = await newPage(phone);
+  const declared = page.waitForResponse((r) => r.url().endsWith('/api/v1/declarations') && r.status() === 201);
+  // The card asks for a fresh token as soon as it shows; that one stays for 60 s.
+  const refreshed = page.waitForResponse((r) => /\/api\/v1\/persons\/[^/]+\/code$/.test(r.url()) && r.status() === 200);
+  await declareSelf(page, { name: '周小青' });
+  await submitDeclaration(page);
+  for (const answer of [(await (await declared).json()).code, await (await refreshed).json()]) {
+    assert.ok(!('qr_matrix' in answer) && !('qr_version' in answer), 'the server only signs');
+    assert.match(answer.qr, /^AK1:[0-9A-Z $%*+\-./:]+$/, 'Base45: QR alphanumeric mode');
+  }
+  const code = await (await refreshed).json();
+  await page.waitForFunction((qr) => JSON.parse(localStorage.getItem('ankang.code')).qr === qr, code.qr);
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ankang.code')));
+  assert.ok(!('qr_matrix' in stored), 'the device keeps the token, not a matrix');
+
+  const g = await drawnQr(page);
+  const version = (g.side - 8 - 17) / 4;
+  assert.ok(Number.isInteger(version) && version >= 1 && version <= 10, `QR version ${version} (SPEC §4: ≤ 10 at level M)`);
+  assert.equal(g.rect, g.side, 'white background over the whole symbol');
+  assert.equal(g.first, 'M4 4', 'the finder pattern starts after a quiet zone of 4 modules');
+  assert.equal(g.dpr, 2.75);
+  assert.ok(Number.isInteger(Math.round(g.px * 1000) / 1000) && g.px >= 3, `${g.px} device pixels per module`);
+  assert.deepEqual(g.zbar, [code.qr], 'zbarimg reads exactly the token');
+  assert.equal(g.jsqr, code.qr, 'jsQR reads exactly the token');
+  await page.screenshot({ path: join(ARTIFACTS, 'card-qr-dpr2.75.png') });
+  assert.match(await page.locator('section.card .qr').getAttribute('aria-label'), /绿码/);
+  assert.equal(await page.locator('section.card .qr').getAttribute('role'), 'img');
+
+  // Encode + draw time of the page's own module (web/common/qr.js) for this token, in
+  // Chromium: the first call in a fresh page (cold) and the median of 31 warm calls,
+  // at full speed and at 4x CPU slowdown (a slow phone).
+  const bundle = (await build({
+    entryPoints: [join(ROOT, 'web', 'common', 'qr.js')], bundle: true, minify: true, write: false,
+    format: 'iife', globalName: 'AnkangQr', target: ['chrome80'], logLevel: 'warning',
+  })).outputFiles[0].text;
+  const lines = [];
+  for (const rate of [1, 4]) {
+    const p = await phone.context.newPage();
+    const c = await p.context().newCDPSession(p);
+    await c.send('Emulation.setCPUThrottlingRate', { rate });
+    await p.evaluate(bundle);
+    const t = await p.evaluate((text) => {
+      const once = () => { const t0 = performance.now(); const svg = window.AnkangQr.qrSvg(window.AnkangQr.qrMatrix(text), 'green'); return [performance.now() - t0, svg.length]; };
+      const [cold] = once();
+      const warm = [];
+      for (let i = 0; i < 31; i++) warm.push(once()[0]);
+      warm.sort((a, b) => a - b);
+      return { cold, median: warm[15], max: warm[30] };
+    }, code.qr);
+    await p.close();
+    lines.push(`CPU x${rate}: first ${t.cold.toFixed(1)} ms, median of 31 ${t.median.toFixed(2)} ms (max ${t.max.toFixed(2)})`);
+    if (rate === 1) assert.ok(t.median < 50, `encoding and drawing took ${t.median} ms`);
+  }
+  const report = `screen QR encode+draw in Chromium, ${code.qr.length}-character token, version ${version}, level M:\n${lines.join('\n')}\n`;
+  writeFileSync(join(ARTIFACTS, 'qr-encode-ms.txt'), report);
+  console.log(`# ${report.trim().replace(/\n/g, '\n# ')}`);
+  assert.deepEqual(page.jsErrors, []);
+  await page.close();
+}
 
 test('a wrong ID check character shows the checksum error and sends nothing', async () => {
   const page = await newPage();
@@ -410,6 +498,9 @@ test('red after the authority lists the person; offline keeps the last code', as
   assert.match(await page.locator('.offline').innerText(), /离线/);
   const stored = await page.evaluate(() => localStorage.getItem('ankang.code'));
   assert.ok(!stored.includes(id) && !stored.includes(id.slice(0, 14)), 'no ID number on the device');
+  // The offline card's QR is drawn again from the kept token.
+  await page.locator('section.card .qr svg').waitFor();
+  assert.deepEqual(zbar(await page.locator('section.card .qr').screenshot()), [JSON.parse(stored).qr]);
   await page.screenshot({ path: join(ARTIFACTS, 'card-offline-360x740.png') });
   await page.context().setOffline(false);
   await page.close();

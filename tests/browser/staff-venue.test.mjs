@@ -87,12 +87,20 @@ test('a resident scans the venue code, checks in with a family member and sees t
   await page.fill('#temp-0', '36.5');
   await page.fill('#temp-1', '36.8');
   await shot(page, 'visit-form');
+  const checkin = page.waitForResponse((r) => r.url().endsWith('/checkins') && r.request().method() === 'POST');
   await page.click('#visit-submit');
+  const tokens = (await (await checkin).json()).visits.map((x) => x.code.qr);
   await page.waitForSelector('#visit-done');
   const cards = await page.$$eval('.code-card', (els) => els.map((e) => ({ color: e.dataset.color, svg: !!e.querySelector('svg') })));
   assert.equal(cards.length, 2);
   assert.deepEqual(cards.map((c) => c.color), ['green', 'green']);
   assert.ok(cards.every((c) => c.svg), 'each code card shows the QR card');
+  // Each card's QR, drawn in the page from its token, reads back as that token.
+  for (let i = 0; i < 2; i++) {
+    const png = await page.locator('.code-card .qr').nth(i).screenshot({ path: path.join(ARTIFACTS, `visit-card-${i}.png`) });
+    assert.ok(png.length > 0);
+    assert.equal(zbar(path.join(ARTIFACTS, `visit-card-${i}.png`)), tokens[i]);
+  }
   await shot(page, 'visit-checked-in');
   assert.deepEqual(problems, []);
 

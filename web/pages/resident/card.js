@@ -1,9 +1,9 @@
 // The code card (SPEC §4): big colour with the colour in words, the QR drawn
-// by the core's renderer from the server's module matrix, masked name, a live
-// clock and a moving stripe (a screenshot is recognisable), validity, reasons
-// and advice, streak and next step, and an "offline since" mark.
+// here from the signed token text (common/qr.js), masked name, a live clock
+// and a moving stripe (a screenshot is recognisable), validity, reasons and
+// advice, streak and next step, and an "offline since" mark.
 import { el, t, setBi, setFn, pick } from './lang.js';
-import { qrSvg } from './qr.js';
+import { qrMatrix, qrSvg, fitQr } from '../../common/qr.js';
 import { relang } from './widgets.js';
 import { colorBadge, colorWords, showTime, clockText, isPast, learnOffset } from './util.js';
 
@@ -31,6 +31,11 @@ export function codeCard() {
   tick();
   const timer = setInterval(tick, 1000);
   let last = '';
+  // The QR is encoded again only when the token or the colour changes; a new
+  // width (rotation, large text) only resizes it.
+  let drawn = '';
+  const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => fitQr(qr)) : null;
+  if (resize) resize.observe(qr);
 
   function update(code) {
     learnOffset(code.issued_at || code.valid_until);
@@ -40,8 +45,11 @@ export function codeCard() {
     setFn(title, () => t('code_of').replace('{name}', code.name_masked || ''));
     badge.textContent = '';
     badge.append(colorBadge(color));
-    // Server-made SVG from our own core renderer (or the plain JS drawing).
-    qr.innerHTML = qrSvg(code.qr_matrix, color);
+    if (`${code.qr}|${color}` !== drawn) {
+      drawn = `${code.qr}|${color}`;
+      qr.innerHTML = qrSvg(qrMatrix(code.qr), color);  // our own markup: no text from outside in it
+      fitQr(qr);
+    }
     qrLabel = () => t('qr_label').replace('{color}', colorWords(color));
     qr.setAttribute('aria-label', qrLabel());
     setFn(valid, () => (isPast(code.valid_until) ? t('expired') : t('valid_until').replace('{t}', showTime(code.valid_until))));
@@ -74,6 +82,9 @@ export function codeCard() {
       offline.hidden = !sinceText;
       if (sinceText) setFn(offline, () => t('offline_since').replace('{t}', sinceText));
     },
-    stop() { clearInterval(timer); },
+    stop() {
+      clearInterval(timer);
+      if (resize) resize.disconnect();
+    },
   };
 }

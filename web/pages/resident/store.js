@@ -14,9 +14,10 @@ function write(k, v) {
   } catch { /* storage full or disabled: the page still works */ }
 }
 
-// Only the fields of CODE that the card shows; anything else the server adds is dropped.
+// Only the fields of CODE that the card shows; anything else the server adds is
+// dropped. The QR is kept as its token text `qr` and drawn again from it.
 const KEEP = ['person_id', 'name_masked', 'color', 'reasons', 'advice', 'issued_at', 'valid_until', 'streak',
-  'next_step', 'rules_version', 'qr', 'qr_matrix'];
+  'next_step', 'rules_version', 'qr'];
 export function saveCode(code) {
   if (!code) return write(CODE, null);
   const c = {};

@@ -6,6 +6,7 @@ import { residentClient } from '../../common/api.js';
 import { colorWord } from '../../common/colors.js';
 import { loadCore, getCore } from '../../common/core.js';
 import { h, $, clear } from '../../common/dom.js';
+import { qrMatrix, qrSvg } from '../../common/qr.js';
 import { bi, fmtTime, errorText } from '../../common/staff.js';
 
 const root = $('#app');
@@ -21,13 +22,15 @@ function codeCard(p, code) {
     h('div', { class: 'big' }, h('span', null, words.zh), h('span', { class: 'en' }, words.en)),
     h('p', { class: 'status' }, p.name_masked || ''),
     code && code.valid_until ? h('p', { class: 'mode' }, `有效期至 Valid until ${fmtTime(code.valid_until)}`) : null));
-  const m = code && (code.qr_matrix || code.matrix);
+  // The QR is encoded here from the signed token text; the core draws the card
+  // around it, or, without the core, the QR is drawn alone.
+  const m = code && qrMatrix(code.qr);
   const core = getCore();
-  if (m && core) {
-    const matrix = typeof m === 'string' ? m : JSON.stringify(m);
-    const svg = core.renderCard(matrix, JSON.stringify({ color, name_masked: p.name_masked || '', issued_at: code.issued_at || '', valid_until: code.valid_until || '', lang: 'zh' }));
-    const box = h('div');
-    box.innerHTML = svg;  // our own core's SVG: text is XML-escaped there
+  if (m) {
+    const box = h('div', { class: 'qr' });
+    box.innerHTML = core  // our own markup: the core XML-escapes the text it draws
+      ? core.renderCard(JSON.stringify(m), JSON.stringify({ color, name_masked: p.name_masked || '', issued_at: code.issued_at || '', valid_until: code.valid_until || '', lang: 'zh' }))
+      : qrSvg(m, color);
     card.append(box);
   }
   return card;
