@@ -6,6 +6,7 @@
 // checked against the input before anything is copied. Never throws.
 #include "shared/token.h"
 
+#include <array>
 #include <limits>
 
 namespace ankang {
@@ -339,18 +340,18 @@ bool Base45Decode(std::string_view text, Bytes* out) {
   if (text.size() % 3 == 1) return false;
   Bytes result;
   result.reserve(text.size() / 3 * 2 + 1);
+  // Digit of each byte value, -1 for bytes outside the alphabet.
+  static const std::array<int8_t, 256> kDigit = [] {
+    std::array<int8_t, 256> t;
+    t.fill(-1);
+    for (int a = 0; a < 45; ++a) t[static_cast<unsigned char>(kBase45Alphabet[a])] = a;
+    return t;
+  }();
   unsigned digits[3];
   for (size_t i = 0; i < text.size(); i += 3) {
     const size_t n = text.size() - i >= 3 ? 3 : 2;
     for (size_t k = 0; k < n; ++k) {
-      const char ch = text[i + k];
-      int d = -1;
-      for (int a = 0; a < 45; ++a) {
-        if (kBase45Alphabet[a] == ch) {
-          d = a;
-          break;
-        }
-      }
+      const int d = kDigit[static_cast<unsigned char>(text[i + k])];
       if (d < 0) return false;
       digits[k] = static_cast<unsigned>(d);
     }

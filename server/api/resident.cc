@@ -201,7 +201,7 @@ Response Declare(App& app, const Request& req) {
       IssueCode(app, *app.db->GetPerson(person->id), TokenKind::kScreen);
   return JsonResponse(Status::kCreated, {{"person_id", person->id},
                                          {"declaration_id", d.id},
-                                         {"code", code ? code->code : Json(nullptr)}});
+                                         {"code", code ? code->Code() : Json(nullptr)}});
 }
 
 Response ListPersons(App& app, const Request& req) {
@@ -213,7 +213,7 @@ Response ListPersons(App& app, const Request& req) {
     out.push_back({{"person_id", p->id},
                    {"name_masked", p->name_masked},
                    {"relation", g.relation},
-                   {"code", code ? code->code : Json(nullptr)}});
+                   {"code", code ? code->Code() : Json(nullptr)}});
   }
   return JsonResponse(Status::kOk, out);
 }
@@ -223,7 +223,9 @@ Response GetCode(App& app, const Request& req) {
   if (!p) return NotYours();
   std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kScreen);
   if (!code) return NoDeclaration();
-  Response r = JsonResponse(Status::kOk, code->code);
+  Response r;
+  r.status = Status::kOk;
+  r.body = std::move(code->json);
   return r;
 }
 
@@ -253,7 +255,10 @@ Response CheckIn(App& app, const Request& req) {
                          "Already checked in today. 今日已打卡。");
   }
   std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kScreen);
-  return JsonResponse(Status::kCreated, code->code);
+  Response r;
+  r.status = Status::kCreated;
+  r.body = std::move(code->json);
+  return r;
 }
 
 Response PaperCode(App& app, const Request& req) {
@@ -261,7 +266,7 @@ Response PaperCode(App& app, const Request& req) {
   if (!p) return NotYours();
   std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kPaper);
   if (!code) return NoDeclaration();
-  std::optional<EncodedQr> qr = EncodeQr(code->code["qr"].get<std::string>());
+  std::optional<EncodedQr> qr = EncodeQr(code->qr);
   if (!qr) return ErrorResponse(Status::kInternal, "internal", "Internal error.");
   CardInfo info;
   info.color = code->color;

@@ -188,11 +188,11 @@ Response CheckIn(App& app, const Request& req) {
     row.at = now;
     row.day = FormatDate(app.Today());
     row.temperature = temp;
-    row.color = code ? code->code.value("color", "") : "";
+    row.color = code ? ToString(code->color) : "";
     app.db->AddVisit(row);
     Json j = {{"visit_id", row.id},         {"person_id", p.id},   {"name_masked", p.name_masked},
               {"visited_at", app.Iso(now)}, {"temperature", temp}, {"fever", temp >= 37.3}};
-    j["code"] = code ? code->code : Json(nullptr);
+    j["code"] = code ? code->Code() : Json(nullptr);
     visits.push_back(j);
   }
   app.Audit(req.caller, "venue.checkin", v->id, {{"visitors", who.size()}});

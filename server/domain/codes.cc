@@ -29,13 +29,18 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
 
   IssuedCode out;
   out.token_expires_at = now + ttl;
-  Json code = std::move(s->code);
-  code["issued_at"] = app.Iso(now);
-  code["qr"] = qr;
-  code["qr_expires_at"] = app.Iso(now + ttl);
-  code["person_id"] = p.id;
-  code["name_masked"] = p.name_masked;
-  code["id_tail"] = p.id_tail;
+  // The verdict's fields as stored, and the token's beside them, without
+  // parsing the one or building a document for the other.
+  const Json token = {{"issued_at", app.Iso(now)},           {"qr", qr},
+                      {"qr_expires_at", app.Iso(now + ttl)}, {"person_id", p.id},
+                      {"name_masked", p.name_masked},        {"id_tail", p.id_tail}};
+  const std::string more = token.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out.json = std::move(s->fields);
+  if (out.json.size() < 2 || out.json.back() != '}') out.json = "{}";
+  out.json.pop_back();
+  if (out.json.size() > 1) out.json += ',';
+  out.json.append(more, 1, std::string::npos);
+  out.qr = qr;
   const std::string color = ToString(s->color);
   if (p.code_issued_at == 0) {
     // Once per person, in the answer to their first declaration (a write
@@ -46,7 +51,6 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
   }
   app.write_behind->ColourDay(FormatDate(app.Today()), p.id, p.region, color);  // statistics
   app.metrics.CountCode(color);
-  out.code = std::move(code);
   out.color = s->color;
   return out;
 }

@@ -16,9 +16,13 @@ namespace ankang::server {
 enum class TokenKind { kScreen, kPaper };
 
 struct IssuedCode {
-  Json code;  // CODE of SPEC §5 plus person_id, name_masked, next_step, review
+  // CODE of SPEC §5 plus person_id, name_masked, id_tail, next_step, review,
+  // as JSON text (a code display answers it as it is).
+  std::string json;
+  std::string qr;  // the signed token
   Color color = Color::kGreen;
   int64_t token_expires_at = 0;
+  Json Code() const { return Json::parse(json, nullptr, false); }
 };
 // The current verdict, signed; nullopt when the person has no declaration yet.
 std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind);

@@ -197,44 +197,42 @@ std::string RiskText(const std::map<std::string, std::string>& read) {
   return out;
 }
 
-CurrentCode CurrentFrom(Json code) {
-  CurrentCode c;
-  c.color = ColorFromString(StrField(code, "color")).value_or(Color::kGray);
-  c.valid_until = StrField(code, "valid_until");
-  c.code = std::move(code);
-  return c;
-}
-
 // Rescoring with the rules in force; the verdict and a review auto-issue go
 // to the write-behind queue.
-std::optional<std::pair<Scored, Json>> Rescore(App& app, const PersonRow& p) {
+std::optional<std::pair<Scored, CurrentCode>> Rescore(App& app, const PersonRow& p) {
   std::shared_ptr<const ActiveRules> rules = app.CurrentRules();
   std::optional<ScoreInput> in = Load(app, p, AutoIssueWrite::kBehind);
   if (!in) return std::nullopt;
   Scored s = Score(*in, rules->json);
-  Json code = CodeFields(app, s);
   VerdictRow v;
-  v.code = code.dump();
+  v.code = CodeFields(app, s).dump();
+  v.color = ToString(s.verdict.color);
+  v.valid_until = s.verdict.valid_until;
   v.version = in->data_version;
   v.rules = rules->digest;
   v.regions = Json(in->regions).dump();
   v.risk = RiskText(in->facts.authority.risk_areas);
   v.from = in->facts.now.unix_seconds;
   v.until = s.holds_until;
-  app.write_behind->Verdict(p.id, v, ToString(s.verdict.color));
-  return std::make_pair(std::move(s), std::move(code));
+  CurrentCode c;
+  c.fields = v.code;
+  c.color = s.verdict.color;
+  c.valid_until = v.valid_until;
+  app.write_behind->Verdict(p.id, std::move(v));
+  return std::make_pair(std::move(s), std::move(c));
 }
 
 // The stored verdict when everything it depends on is as it was.
-std::optional<Json> StoredCode(App& app, const PersonRow& p) {
+std::optional<CurrentCode> StoredCode(App& app, const PersonRow& p) {
   const VerdictRow& v = p.verdict;
   const int64_t now = app.Now();
   if (v.code.empty() || v.version != p.data_version || now < v.from || now >= v.until) {
     return std::nullopt;
   }
   if (v.rules != app.CurrentRules()->digest) return std::nullopt;
+  std::optional<Color> color = ColorFromString(v.color);
   Json regions = Json::parse(v.regions, nullptr, false);
-  if (!regions.is_array()) return std::nullopt;
+  if (!color || !regions.is_array()) return std::nullopt;
   std::vector<std::string> codes;
   for (const Json& r : regions) {
     if (r.is_string()) codes.push_back(r.get<std::string>());
@@ -242,22 +240,21 @@ std::optional<Json> StoredCode(App& app, const PersonRow& p) {
   if (v.risk != RiskText(RiskAreasFor(*app.authority.RiskSnapshot(*app.db, now), codes))) {
     return std::nullopt;
   }
-  Json code = Json::parse(v.code, nullptr, false);
-  if (!code.is_object()) return std::nullopt;
-  return code;
+  CurrentCode c;
+  c.fields = v.code;
+  c.color = *color;
+  c.valid_until = v.valid_until;
+  c.stored = true;
+  return c;
 }
 
 }  // namespace
 
 std::optional<CurrentCode> CodeOnRead(App& app, const PersonRow& p) {
-  if (std::optional<Json> stored = StoredCode(app, p)) {
-    CurrentCode c = CurrentFrom(std::move(*stored));
-    c.stored = true;
-    return c;
-  }
+  if (std::optional<CurrentCode> stored = StoredCode(app, p)) return stored;
   auto fresh = Rescore(app, p);
   if (!fresh) return std::nullopt;
-  return CurrentFrom(std::move(fresh->second));
+  return std::move(fresh->second);
 }
 
 std::optional<Scored> RefreshVerdict(App& app, const PersonRow& p) {

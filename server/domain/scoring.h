@@ -68,7 +68,7 @@ Json CodeFields(App& app, const Scored& s);
 
 // What a code display or verification shows of a person now.
 struct CurrentCode {
-  Json code;  // CodeFields
+  std::string fields;  // CodeFields, as JSON text (an object)
   Color color = Color::kGreen;
   std::string valid_until;
   bool stored = false;  // answered from the stored verdict

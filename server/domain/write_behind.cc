@@ -25,10 +25,9 @@ void WriteBehind::ColourDay(const std::string& day, const std::string& person_id
   queue_.colour_days[{day, person_id}] = {region, colour};
 }
 
-void WriteBehind::Verdict(const std::string& person_id, const VerdictRow& v,
-                          const std::string& colour) {
+void WriteBehind::Verdict(const std::string& person_id, const VerdictRow& v) {
   std::lock_guard<std::mutex> l(mu_);
-  queue_.verdicts[person_id] = {v, colour};
+  queue_.verdicts[person_id] = v;
 }
 
 void WriteBehind::AutoIssue(const DeclarationRow& d, const AuditRow& audit) {
@@ -66,7 +65,7 @@ void WriteBehind::Write(const Queue& q) {
     }
     // After the auto-issues: a verdict computed before one of them (it moved
     // the person's data version) is not stored.
-    for (const auto& [person_id, v] : q.verdicts) db_->StoreVerdict(person_id, v.first, v.second);
+    for (const auto& [person_id, v] : q.verdicts) db_->StoreVerdict(person_id, v);
     for (const auto& [hash, at] : q.sessions_seen) db_->TouchSession(hash, at);
     for (const auto& [key, value] : q.colour_days) {
       db_->RecordColorDay(key.first, key.second, value.first, value.second);

@@ -43,9 +43,9 @@ class WriteBehind {
   // The person's colour on `day` (color_days; the latest one of the day wins).
   void ColourDay(const std::string& day, const std::string& person_id, const std::string& region,
                  const std::string& colour);
-  // A verdict computed on a read, with its colour (Storage::StoreVerdict:
-  // dropped if the person's data moved since it was read).
-  void Verdict(const std::string& person_id, const VerdictRow& v, const std::string& colour);
+  // A verdict computed on a read (Storage::StoreVerdict: dropped if the
+  // person's data moved since it was read).
+  void Verdict(const std::string& person_id, const VerdictRow& v);
   // A declaration whose review the deadline issued, with its audit entry
   // (queued once per declaration).
   void AutoIssue(const DeclarationRow& d, const AuditRow& audit);
@@ -60,8 +60,8 @@ class WriteBehind {
  private:
   struct Queue {
     std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>>
-        colour_days;  // (day, person) -> (region, colour)
-    std::map<std::string, std::pair<VerdictRow, std::string>> verdicts;  // person -> (v, colour)
+        colour_days;                             // (day, person) -> (region, colour)
+    std::map<std::string, VerdictRow> verdicts;  // by person
     std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
     std::map<std::string, int64_t> sessions_seen;                            // token hash -> at
     bool empty() const {

@@ -284,6 +284,12 @@ ALTER TABLE persons ADD COLUMN verdict_risk TEXT NOT NULL DEFAULT '';
 ALTER TABLE persons ADD COLUMN verdict_from BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE persons ADD COLUMN verdict_until BIGINT NOT NULL DEFAULT 0;
 )sql",
+      // A stored verdict's colour and validity beside its JSON (a code display
+      // signs them without parsing it).
+      R"sql(
+ALTER TABLE persons ADD COLUMN verdict_color TEXT NOT NULL DEFAULT '';
+ALTER TABLE persons ADD COLUMN verdict_valid_until TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

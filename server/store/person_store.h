@@ -19,7 +19,9 @@ namespace ankang::server {
 // display or verification reuses it while none of this has moved (see
 // server/domain/scoring.h). Written only by StoreVerdict.
 struct VerdictRow {
-  std::string code;      // JSON: the CODE fields of the verdict ("" when none stored)
+  std::string code;   // JSON: the CODE fields of the verdict ("" when none stored)
+  std::string color;  // its colour and valid_until, as in `code`
+  std::string valid_until;
   int64_t version = -1;  // the person's data_version it was computed from
   std::string rules;     // digest of the rule set in force
   std::string regions;   // the region codes whose risk level it read, ","-joined
@@ -48,8 +50,8 @@ struct PersonRow {
   int64_t code_issued_at = 0;  // first code issued; identity locked from then on
   std::string last_color;      // colour of the last verdict computed (statistics)
   // Bumped by every write to what scoring reads of the person (the person's
-  // own columns, declarations, check-ins, review decisions, case status,
-  // retention purges); never written from a row.
+  // region, nationality and id_hmac, declarations, check-ins, review
+  // decisions, case status, retention purges); never written from a row.
   int64_t data_version = 0;
   VerdictRow verdict;
 };
@@ -167,10 +169,9 @@ class PersonStore {
   virtual void CreatePerson(const PersonRow& p) = 0;
   virtual void UpdatePerson(const PersonRow& p) = 0;  // every column but person_ref, created_at
   virtual void SetPersonColor(const std::string& id, const std::string& color) = 0;
-  // Stores a verdict and its colour (last_color) unless the person's
+  // Stores a verdict (its colour also as last_color) unless the person's
   // data_version has moved from v.version since it was read; false then.
-  virtual bool StoreVerdict(const std::string& id, const VerdictRow& v,
-                            const std::string& color) = 0;
+  virtual bool StoreVerdict(const std::string& id, const VerdictRow& v) = 0;
   // Persons in id order after `after_id` ("" = from the start), for bulk rescoring.
   virtual std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) = 0;
   // The persons a change of risk level at any of `codes` (region codes or

@@ -218,21 +218,24 @@ class SqlStorage : public Storage {
         "UPDATE persons SET id_type = ?, id_hmac = ?, id_enc = ?, id_tail = ?, name_enc = ?, "
         "name_masked = ?, phone_enc = ?, nationality = ?, region = ?, address_enc = ?, "
         "updated_at = ?, last_edit_day = ?, edit_count = ?, code_issued_at = ?, last_color = ?, "
-        "data_version = data_version + 1 WHERE id = ?",
+        // What scoring reads of the row (the right-hand sides see the old values).
+        "data_version = data_version + (CASE WHEN region = ? AND nationality = ? AND "
+        "id_hmac = ? THEN 0 ELSE 1 END) WHERE id = ?",
         p.id_type, p.id_hmac, p.id_enc, p.id_tail, p.name_enc, p.name_masked, p.phone_enc,
         p.nationality, p.region, p.address_enc, p.updated_at, p.last_edit_day, p.edit_count,
-        p.code_issued_at, p.last_color, p.id);
+        p.code_issued_at, p.last_color, p.region, p.nationality, p.id_hmac, p.id);
   }
   void SetPersonColor(const std::string& id, const std::string& color) override {
     Write("UPDATE persons SET last_color = ? WHERE id = ? AND last_color <> ?", color, id, color);
   }
-  bool StoreVerdict(const std::string& id, const VerdictRow& v, const std::string& color) override {
+  bool StoreVerdict(const std::string& id, const VerdictRow& v) override {
     return Write(
                "UPDATE persons SET verdict_code = ?, verdict_version = ?, verdict_rules = ?, "
                "verdict_regions = ?, verdict_risk = ?, verdict_from = ?, verdict_until = ?, "
-               "last_color = ? WHERE id = ? AND data_version = ?",
-               v.code, v.version, v.rules, v.regions, v.risk, v.from, v.until, color, id,
-               v.version) > 0;
+               "verdict_color = ?, verdict_valid_until = ?, last_color = ? "
+               "WHERE id = ? AND data_version = ?",
+               v.code, v.version, v.rules, v.regions, v.risk, v.from, v.until, v.color,
+               v.valid_until, v.color, id, v.version) > 0;
   }
   std::vector<PersonRow> ListPersons(const std::string& after_id, int limit) override {
     return Select<PersonRow>("id > ? ORDER BY id LIMIT ?", after_id, limit);

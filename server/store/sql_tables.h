@@ -89,7 +89,8 @@ struct Table<PersonRow> {
       "id, person_ref, id_type, id_hmac, id_enc, id_tail, name_enc, name_masked, phone_enc, "
       "nationality, region, address_enc, created_at, updated_at, last_edit_day, edit_count, "
       "code_issued_at, last_color, data_version, verdict_code, verdict_version, verdict_rules, "
-      "verdict_regions, verdict_risk, verdict_from, verdict_until";
+      "verdict_regions, verdict_risk, verdict_from, verdict_until, verdict_color, "
+      "verdict_valid_until";
   template <typename R>
   static auto Fields(R& r) {
     return std::tie(r.id, r.person_ref, r.id_type, r.id_hmac, r.id_enc, r.id_tail, r.name_enc,
@@ -97,7 +98,7 @@ struct Table<PersonRow> {
                     r.created_at, r.updated_at, r.last_edit_day, r.edit_count, r.code_issued_at,
                     r.last_color, r.data_version, r.verdict.code, r.verdict.version,
                     r.verdict.rules, r.verdict.regions, r.verdict.risk, r.verdict.from,
-                    r.verdict.until);
+                    r.verdict.until, r.verdict.color, r.verdict.valid_until);
   }
 };
 
