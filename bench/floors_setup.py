@@ -45,8 +45,8 @@ def main():
         code = call(url, "GET", "/api/v1/persons/%s/code" % person, token=token)
         assert code.get("qr"), code
         if i == 0:
-            print("ankang-server's screen token: %d characters, QR version %s"
-                  % (len(code["qr"]), code.get("qr_version")))
+            # The page draws the QR from the token; the server sends no matrix.
+            print("ankang-server's screen token: %d characters" % len(code["qr"]))
         lines.append("%s %s\n" % (person, token))
     with open(out, "w") as f:
         f.writelines(lines)
