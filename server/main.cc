@@ -8,22 +8,67 @@
 #include <string>
 
 #include "server/app.h"
+#include "server/backup.h"
 #include "server/crypto/crypto.h"
 #include "server/crypto/totp.h"
+#include "server/data_folder.h"
 #include "server/domain/sign_in.h"
 #include "server/http/pistache_server.h"
 #include "server/options.h"
-#include "server/store/postgres.h"
-#include "server/store/sqlite.h"
+#include "shared/dates.h"
 
 using namespace ankang::server;
 
 namespace {
 
-std::unique_ptr<Storage> OpenStorage(const Options& o) {
-  if (!o.db.empty()) return OpenPostgresStorage(o.db);  // SPEC §8: shared by several processes
-  ::mkdir(o.data.c_str(), 0700);
-  return OpenSqliteStorage(o.data + "/ankang.db");
+// The data folder's database and keys, checked to belong together (every
+// command goes through here; a first start creates them). What opening did
+// is logged.
+OpenedDataFolder OpenFolder(const Options& o) {
+  OpenedDataFolder f = OpenDataFolder(o.data, o.db, SystemClock().Now());
+  if (!f.note.empty()) std::printf("ankang-server: %s\n", f.note.c_str());
+  return f;
+}
+
+std::unique_ptr<Storage> OpenStorage(const Options& o) { return OpenFolder(o).db; }
+
+int Init(const Options& o) {
+  OpenedDataFolder f = InitDataFolder(o.data, o.db, SystemClock().Now());
+  std::printf("ankang-server: %s\n", f.note.c_str());
+  return 0;
+}
+
+int Backup(const Options& o) {
+  BackupOptions b;
+  b.data = o.data;
+  b.db_url = o.db;
+  b.to = o.backup_to;
+  b.overwrite = o.backup_overwrite;
+  BackupReport r = MakeBackup(b, SystemClock().Now());
+  std::string files;
+  for (const std::string& f : r.files) files += (files.empty() ? "" : ", ") + f;
+  std::printf("backup of %s in %s: %s (%lld bytes, schema version %d)\n", o.data.c_str(),
+              r.dir.c_str(), files.c_str(), static_cast<long long>(r.bytes), r.schema_version);
+  if (!o.db.empty()) {
+    std::printf(
+        "the PostgreSQL database is not in it: back it up with pg_dump (server/README.md)\n");
+  }
+  return 0;
+}
+
+int Restore(const Options& o) {
+  RestoreOptions r;
+  r.from = o.restore_from;
+  r.data = o.data;
+  r.db_url = o.db;
+  RestoreReport rep = RestoreBackup(r, SystemClock().Now());
+  std::string files;
+  for (const std::string& f : rep.files) files += (files.empty() ? "" : ", ") + f;
+  std::printf("restored %s (made %s) into %s: %s; start the server with --data %s\n",
+              o.restore_from.c_str(),
+              ankang::FormatInstant({rep.created_at, o.tz_offset_minutes}).c_str(), o.data.c_str(),
+              files.c_str(), o.data.c_str());
+  return 0;
 }
 
 int StaffAdd(const Options& o) {
@@ -56,7 +101,9 @@ int StaffAdd(const Options& o) {
 // the secret is printed here and never again.
 int StaffTotp(const Options& o) {
   const int64_t now = SystemClock().Now();
-  auto db = OpenStorage(o);
+  OpenedDataFolder folder = OpenFolder(o);
+  Storage* db = folder.db.get();
+  const KeyFiles& keys = folder.keys;
   std::optional<StaffRow> s = db->FindStaffByUsername(o.staff_username);
   if (!s) {
     std::fprintf(stderr, "no staff account %s\n", o.staff_username.c_str());
@@ -67,7 +114,6 @@ int StaffTotp(const Options& o) {
                  s->role.c_str());
     return 1;
   }
-  KeyFiles keys = LoadOrCreateKeys(o.data, now);
   const ankang::Bytes secret = SetUpStaffTotp(*db, keys.data, s->id, now);
   db->DeleteSessionsOf("staff", s->id);
   db->AddAudit(AuditRow{RandomId(), now, "cli", "staff.totp_enrol", s->id, "{}"});
@@ -81,8 +127,8 @@ int StaffTotp(const Options& o) {
 
 int KeysRotate(const Options& o) {
   const int64_t now = SystemClock().Now();
-  SigningKey k = RotateKeyFile(o.data, now, o.paper_days * 86400 + 3600);
   auto db = OpenStorage(o);
+  SigningKey k = RotateKeyFile(o.data, now, o.paper_days * 86400 + 3600);
   db->PutKeyMeta(KeyMetaRow{k.kid, ankang::Base64UrlEncode(k.public_key), k.not_before, 0});
   db->AddAudit(AuditRow{RandomId(), now, "cli", "keys.rotate", k.kid, "{}"});
   std::printf(
@@ -127,14 +173,16 @@ int main(int argc, char** argv) {
   }
   try {
     InitCrypto();
+    if (o.command == "init") return Init(o);
+    if (o.command == "backup") return Backup(o);
+    if (o.command == "restore") return Restore(o);
     if (o.command == "staff-add") return StaffAdd(o);
     if (o.command == "staff-totp") return StaffTotp(o);
     if (o.command == "keys-rotate") return KeysRotate(o);
     if (o.command == "purge") return Purge(o);
     if (o.command == "wipe") return Wipe(o);
-    auto db = OpenStorage(o);
-    KeyFiles keys = LoadOrCreateKeys(o.data, SystemClock().Now());
-    auto app = MakeApp(o, std::move(db), std::move(keys));
+    OpenedDataFolder folder = OpenFolder(o);
+    auto app = MakeApp(o, std::move(folder.db), std::move(folder.keys));
     if (o.dev) {
       std::printf(
           "ankang-server: --dev (local trial): staff admin, verifier, issuer, venue "

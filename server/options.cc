@@ -44,7 +44,19 @@ std::string HelpText() {
   return R"(ankang-server: health declaration and health code server (SPEC §8)
 
 Usage:
-  ankang-server [flags]                          serve the API and the web pages
+  ankang-server [flags]                          serve the API and the web pages; the first start
+                                                 on an empty --data folder creates the database
+                                                 and keys, a later one refuses to start when a key
+                                                 or the database is missing, damaged or replaced
+  ankang-server init [--data DIR] [--db URL]     create database and keys in an empty folder
+  ankang-server backup --to DIR [--overwrite] [--data DIR] [--db URL]
+                                                 copy database and keys into DIR (0700) while the
+                                                 server runs; refuses a DIR that is not empty
+                                                 unless --overwrite. With --db: the keys only
+                                                 (back up PostgreSQL with pg_dump)
+  ankang-server restore --from BACKUP --data DIR [--db URL]
+                                                 copy a backup into a new or empty data folder,
+                                                 check it, then start the server with --data DIR
   ankang-server staff add --username U --role admin|verifier|issuer|venue [--data DIR]
                                                  create a staff account (password from stdin)
   ankang-server staff totp --username U [--data DIR]
@@ -88,7 +100,11 @@ Flags:
 bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
-  if (args.size() >= 2 && args[0] == "staff" && args[1] == "add") {
+  bool data_given = false;
+  if (!args.empty() && (args[0] == "init" || args[0] == "backup" || args[0] == "restore")) {
+    o->command = args[0];
+    i = 1;
+  } else if (args.size() >= 2 && args[0] == "staff" && args[1] == "add") {
     o->command = "staff-add";
     i = 2;
   } else if (args.size() >= 2 && args[0] == "staff" && args[1] == "totp") {
@@ -135,6 +151,7 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       o->port = static_cast<int>(n);
     } else if (a == "--data") {
       if (!value(&o->data)) return false;
+      data_given = true;
     } else if (a == "--db") {
       if (!value(&o->db)) return false;
     } else if (a == "--web") {
@@ -194,6 +211,12 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       o->purge_older_than_days = static_cast<int>(n);
     } else if (a == "--yes" && o->command == "wipe") {
       o->wipe_yes = true;
+    } else if (a == "--to" && o->command == "backup") {
+      if (!value(&o->backup_to)) return false;
+    } else if (a == "--overwrite" && o->command == "backup") {
+      o->backup_overwrite = true;
+    } else if (a == "--from" && o->command == "restore") {
+      if (!value(&o->restore_from)) return false;
     } else {
       *error = "unknown argument " + a + " (see --help)";
       return false;
@@ -217,6 +240,14 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
   }
   if (o->command == "purge" && o->purge_older_than_days < 0) {
     *error = "purge needs --older-than-days N";
+    return false;
+  }
+  if (o->command == "backup" && o->backup_to.empty()) {
+    *error = "backup needs --to DIR";
+    return false;
+  }
+  if (o->command == "restore" && (o->restore_from.empty() || !data_given)) {
+    *error = "restore needs --from BACKUP and --data DIR (a new or empty folder)";
     return false;
   }
   if (o->command == "wipe" && !o->wipe_yes) {

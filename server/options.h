@@ -1,6 +1,6 @@
 // Command line of ankang-server (SPEC §8): flags with safe defaults, --help,
-// and the maintenance subcommands (staff add, staff totp, keys rotate, purge,
-// wipe).
+// and the maintenance subcommands (init, backup, restore, staff add, staff
+// totp, keys rotate, purge, wipe).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +27,12 @@ struct Options : HttpOptions {
   int otp_per_ip_per_hour = 30;
   bool require_admin_totp = false;  // admins sign in only with an enrolled TOTP
 
-  // Subcommand: "" (serve), "staff-add", "staff-totp", "keys-rotate", "purge", "wipe", "help".
+  // Subcommand: "" (serve), "init", "backup", "restore", "staff-add", "staff-totp",
+  // "keys-rotate", "purge", "wipe", "help".
   std::string command;
+  std::string backup_to;          // backup --to DIR
+  bool backup_overwrite = false;  // backup --overwrite
+  std::string restore_from;       // restore --from DIR
   std::string staff_username;
   std::string staff_role;
   int purge_older_than_days = -1;

@@ -5,10 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "shared/json.h"
@@ -42,15 +41,6 @@ Bytes RandomBytes(size_t n) {
   return b;
 }
 
-std::string ReadFile(const std::string& path, bool* exists) {
-  std::ifstream f(path, std::ios::binary);
-  *exists = static_cast<bool>(f);
-  if (!f) return "";
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // Writes path atomically with mode 0600 (temp file, fsync, rename).
 void WriteSecretFile(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp";
@@ -71,18 +61,57 @@ void WriteSecretFile(const std::string& path, const std::string& content) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp);
 }
 
-Bytes LoadOrCreateRawKey(const std::string& path, size_t n) {
-  bool exists = false;
-  std::string text = ReadFile(path, &exists);
-  if (exists) {
-    Bytes key;
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    if (!UnB64(text, &key) || key.size() != n) throw std::runtime_error("bad key file " + path);
-    return key;
+// Reads a whole key file; false with *problem when it is there but unreadable.
+bool ReadKeyFile(const std::string& path, std::string* text, std::string* problem) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *problem = std::string("cannot be opened (") + std::strerror(errno) + ")";
+    return false;
   }
-  Bytes key = RandomBytes(n);
-  WriteSecretFile(path, B64(key) + "\n");
+  text->clear();
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *problem = std::string("cannot be read (") + std::strerror(errno) + ")";
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    text->append(buf, static_cast<size_t>(n));
+    if (text->size() > (1 << 20)) {
+      *problem = "is damaged (larger than 1 MiB)";
+      ::close(fd);
+      return false;
+    }
+  }
+  ::close(fd);
+  if (text->empty()) {
+    *problem = "is empty (0 bytes)";
+    return false;
+  }
+  return true;
+}
+
+// A raw key file: n bytes, base64url, one line.
+std::optional<Bytes> ParseRawKey(std::string text, size_t n) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  Bytes key;
+  if (!UnB64(text, &key) || key.size() != n) return std::nullopt;
   return key;
+}
+
+// Creates path with content only if it does not exist (mode 0600, synced).
+void CreateSecretFile(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".new";
+  WriteSecretFile(tmp, content);
+  if (::link(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot create " + path + ": " + std::strerror(e));
+  }
+  ::unlink(tmp.c_str());
 }
 
 void EnsureDir(const std::string& dir) {
@@ -325,6 +354,11 @@ std::optional<SigningKeys> SigningKeys::Parse(const std::string& text) {
         k.secret_key.size() != crypto_sign_SECRETKEYBYTES) {
       return std::nullopt;
     }
+    // libsodium's secret key is seed || public key: a pair that disagrees is damaged.
+    if (!std::equal(k.public_key.begin(), k.public_key.end(),
+                    k.secret_key.end() - crypto_sign_PUBLICKEYBYTES)) {
+      return std::nullopt;
+    }
     k.kid = KidOf(k.public_key);
     k.not_before = e["not_before"].get<int64_t>();
     k.not_after = e["not_after"].get<int64_t>();
@@ -338,27 +372,117 @@ void SaveSigningKeys(const std::string& dir, const SigningKeys& keys) {
   WriteSecretFile(dir + "/signing-keys.json", keys.Serialize());
 }
 
-KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now) {
-  EnsureDir(dir);
-  KeyFiles k;
-  Bytes aead = LoadOrCreateRawKey(dir + "/data.key", crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
-  Bytes hmac = LoadOrCreateRawKey(dir + "/hmac.key", crypto_auth_KEYBYTES);
-  k.data = DataKeys(std::move(aead), std::move(hmac));
-  bool exists = false;
-  std::string text = ReadFile(dir + "/signing-keys.json", &exists);
-  if (exists) {
-    auto parsed = SigningKeys::Parse(text);
-    if (!parsed) throw std::runtime_error("bad key file " + dir + "/signing-keys.json");
-    k.signing = *parsed;
-  } else {
-    k.signing = SigningKeys::Generate(now);
-    SaveSigningKeys(dir, k.signing);
+bool KeyFolder::AnyPresent() const {
+  for (const KeyFileCheck& f : files) {
+    if (f.state != KeyFileCheck::State::kMissing) return true;
   }
+  return false;
+}
+
+KeyFolder ReadKeyFiles(const std::string& dir) {
+  KeyFolder out;
+  std::optional<Bytes> aead, hmac;
+  std::optional<SigningKeys> signing;
+  for (const char* name : kKeyFileNames) {
+    KeyFileCheck f;
+    f.name = name;
+    f.path = dir + "/" + name;
+    struct stat st;
+    if (::stat(f.path.c_str(), &st) != 0 && errno == ENOENT) {
+      out.files.push_back(std::move(f));
+      continue;
+    }
+    f.state = KeyFileCheck::State::kBad;
+    std::string text;
+    if (ReadKeyFile(f.path, &text, &f.problem)) {
+      if (f.name == "data.key") {
+        aead = ParseRawKey(text, crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+        if (!aead) f.problem = "is damaged (not a 32-byte key in base64url)";
+      } else if (f.name == "hmac.key") {
+        hmac = ParseRawKey(text, crypto_auth_KEYBYTES);
+        if (!hmac) f.problem = "is damaged (not a 32-byte key in base64url)";
+      } else {
+        signing = SigningKeys::Parse(text);
+        if (!signing) f.problem = "is damaged (not a JSON set of Ed25519 key pairs)";
+      }
+      if (f.problem.empty()) f.state = KeyFileCheck::State::kOk;
+    }
+    out.files.push_back(std::move(f));
+  }
+  if (aead && hmac && signing) {
+    out.keys.emplace();
+    out.keys->data = DataKeys(std::move(*aead), std::move(*hmac));
+    out.keys->signing = *signing;
+  }
+  return out;
+}
+
+KeyFiles CreateKeyFiles(const std::string& dir, int64_t now) {
+  Bytes aead = RandomBytes(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  Bytes hmac = RandomBytes(crypto_auth_KEYBYTES);
+  KeyFiles k;
+  k.signing = SigningKeys::Generate(now);
+  CreateSecretFile(dir + "/data.key", B64(aead) + "\n");
+  CreateSecretFile(dir + "/hmac.key", B64(hmac) + "\n");
+  CreateSecretFile(dir + "/signing-keys.json", k.signing.Serialize());
+  // The new names are on disk too before anything is written with the keys.
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced) throw std::runtime_error("cannot sync " + dir);
+  k.data = DataKeys(std::move(aead), std::move(hmac));
   return k;
 }
 
+namespace {
+
+KeyFiles UsableKeys(const KeyFolder& f) {
+  if (f.keys) return *f.keys;
+  std::string problems;
+  for (const KeyFileCheck& c : f.files) {
+    if (c.state == KeyFileCheck::State::kOk) continue;
+    problems += (problems.empty() ? "" : "; ") + c.path + " " +
+                (c.state == KeyFileCheck::State::kMissing ? "is missing" : c.problem);
+  }
+  throw std::runtime_error(problems);
+}
+
+}  // namespace
+
+KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now) {
+  EnsureDir(dir);
+  KeyFolder f = ReadKeyFiles(dir);
+  if (!f.AnyPresent()) return CreateKeyFiles(dir, now);
+  return UsableKeys(f);
+}
+
+std::string Sha256FileHex(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  std::vector<unsigned char> buf(1 << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot read " + path + ": " + std::strerror(e));
+    }
+    if (n == 0) break;
+    crypto_hash_sha256_update(&st, buf.data(), static_cast<unsigned long long>(n));
+  }
+  ::close(fd);
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, h);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
 SigningKey RotateKeyFile(const std::string& dir, int64_t now, int64_t keep_seconds) {
-  KeyFiles k = LoadOrCreateKeys(dir, now);
+  KeyFiles k = UsableKeys(ReadKeyFiles(dir));
   SigningKey fresh = k.signing.Rotate(now, keep_seconds);
   SaveSigningKeys(dir, k.signing);
   return fresh;

@@ -100,17 +100,42 @@ class SigningKeys {
   std::vector<SigningKey> keys_;  // oldest first; the last is active
 };
 
-// The key files of a data folder: data.key (AEAD), hmac.key, signing-keys.json.
-// Created on first use with mode 0600 (the folder 0700).
+// The key files of a data folder: data.key (AEAD), hmac.key, signing-keys.json,
+// mode 0600 (the folder 0700). Whether a folder may get new keys is decided by
+// the data folder (server/data_folder.h), never here.
 struct KeyFiles {
   DataKeys data;
   SigningKeys signing;
 };
-// Loads or creates the keys in dir. Throws std::runtime_error on I/O errors.
+inline constexpr const char* kKeyFileNames[] = {"data.key", "hmac.key", "signing-keys.json"};
+
+// One key file as found on disk.
+struct KeyFileCheck {
+  std::string name;  // "data.key", ...
+  std::string path;  // dir + "/" + name
+  enum class State { kMissing, kOk, kBad } state = State::kMissing;
+  std::string problem;  // kBad: "is empty (0 bytes)", "cannot be read (Permission denied)", ...
+};
+// The three key files of dir, each checked; nothing is created or changed.
+struct KeyFolder {
+  std::vector<KeyFileCheck> files;  // in kKeyFileNames order
+  std::optional<KeyFiles> keys;     // when all three are kOk
+  bool AnyPresent() const;          // any file not kMissing
+};
+KeyFolder ReadKeyFiles(const std::string& dir);
+// Makes new keys and writes the three files into dir (which must exist), each
+// only if absent: throws std::runtime_error when one exists or on I/O errors.
+KeyFiles CreateKeyFiles(const std::string& dir, int64_t now);
+// Tests and benchmarks: the keys of dir, created when none of the three
+// exists (and the folder with them). Throws when some are missing or bad.
 KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now);
-// Rotates the signing key in dir and saves it; returns the new key.
+// Rotates the signing key in dir (all three files must be usable) and saves
+// it; returns the new key.
 SigningKey RotateKeyFile(const std::string& dir, int64_t now, int64_t keep_seconds);
 // Writes the signing key set to dir atomically (mode 0600).
 void SaveSigningKeys(const std::string& dir, const SigningKeys& keys);
+// Lower-case hex SHA-256 of a file's content, read in pieces (backups of the
+// data folder). Throws std::runtime_error when it cannot be read.
+std::string Sha256FileHex(const std::string& path);
 
 }  // namespace ankang::server

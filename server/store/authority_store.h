@@ -50,6 +50,14 @@ struct KeyMetaRow {
   int64_t not_after = 0;
 };
 
+// A check value of one of the data folder's symmetric keys (data_folder.h),
+// derived from the key: a database opened with another key notices it.
+struct KeyCheckRow {
+  std::string name;  // "data.key", "hmac.key"
+  std::string value;
+  int64_t created_at = 0;
+};
+
 class AuthorityStore {
  public:
   virtual ~AuthorityStore() = default;
@@ -80,6 +88,13 @@ class AuthorityStore {
 
   // Our own signing keys as published; an existing kid only has not_after updated.
   virtual void PutKeyMeta(const KeyMetaRow& k) = 0;
+  // Every kid ever put, oldest first.
+  virtual std::vector<KeyMetaRow> ListKeyMeta() = 0;
+
+  // The data folder's key check values, by name; adding keeps an existing
+  // name's value (the first process to write it wins).
+  virtual std::vector<KeyCheckRow> ListKeyChecks() = 0;
+  virtual void AddKeyCheck(const KeyCheckRow& c) = 0;
 };
 
 }  // namespace ankang::server

@@ -290,6 +290,15 @@ ALTER TABLE persons ADD COLUMN verdict_until BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE persons ADD COLUMN verdict_color TEXT NOT NULL DEFAULT '';
 ALTER TABLE persons ADD COLUMN verdict_valid_until TEXT NOT NULL DEFAULT '';
 )sql",
+      // Check values of the data folder's keys: a database is never served
+      // with keys other than those it was written with (data_folder.h).
+      R"sql(
+CREATE TABLE key_checks (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

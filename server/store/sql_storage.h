@@ -495,6 +495,13 @@ class SqlStorage : public Storage {
   void PutKeyMeta(const KeyMetaRow& k) override {
     Insert(k, " ON CONFLICT (kid) DO UPDATE SET not_after = excluded.not_after");
   }
+  std::vector<KeyMetaRow> ListKeyMeta() override {
+    return Select<KeyMetaRow>("1 = 1 ORDER BY not_before, kid");
+  }
+  std::vector<KeyCheckRow> ListKeyChecks() override {
+    return Select<KeyCheckRow>("1 = 1 ORDER BY name");
+  }
+  void AddKeyCheck(const KeyCheckRow& c) override { Insert(c, " ON CONFLICT (name) DO NOTHING"); }
 
   // --- AccountStore: accounts and sessions
   std::optional<AccountRow> FindAccountByPhone(const std::string& phone_hmac) override {

@@ -208,6 +208,16 @@ struct Table<KeyMetaRow> {
 };
 
 template <>
+struct Table<KeyCheckRow> {
+  static constexpr const char* kName = "key_checks";
+  static constexpr const char* kColumns = "name, value, created_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.name, r.value, r.created_at);
+  }
+};
+
+template <>
 struct Table<VenueRow> {
   static constexpr const char* kName = "venues";
   static constexpr const char* kColumns = "id, owner_staff_id, name, region, address, created_at";

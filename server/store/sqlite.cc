@@ -172,4 +172,36 @@ std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path) {
   return std::make_unique<SqlStorage<SqliteConn>>(path);
 }
 
+void BackupSqliteFile(const std::string& from, const std::string& to) {
+  struct Db {
+    sqlite3* p = nullptr;
+    ~Db() { sqlite3_close(p); }
+  } src, dst;
+  auto fail = [](const std::string& what, sqlite3* db) {
+    throw StorageError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  };
+  if (sqlite3_open_v2(from.c_str(), &src.p, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    fail("cannot open " + from, src.p);
+  }
+  sqlite3_busy_timeout(src.p, 5000);
+  if (sqlite3_open_v2(to.c_str(), &dst.p, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    fail("cannot create " + to, dst.p);
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dst.p, "main", src.p, "main");
+  if (!b) fail("cannot back up " + from, dst.p);
+  // All pages in one step: one read transaction on the source, so the copy is
+  // one snapshot; WAL lets the server's writers go on meanwhile.
+  int rc = SQLITE_OK;
+  for (int tries = 0; tries < 200; ++tries) {
+    rc = sqlite3_backup_step(b, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(25);
+  }
+  const int finished = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE || finished != SQLITE_OK) {
+    fail("backup of " + from + " failed (" + sqlite3_errstr(rc) + ")", dst.p);
+  }
+}
+
 }  // namespace ankang::server

@@ -16,4 +16,10 @@ namespace ankang::server {
 // Throws StorageError when the file cannot be opened or migrated.
 std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path);
 
+// Copies the database file `from` into a new file `to` with SQLite's online
+// backup API: one consistent snapshot (every transaction committed before
+// the copy began, none after), while other processes keep writing. `from` is
+// opened read-only. Throws StorageError (`to` may then be left half-written).
+void BackupSqliteFile(const std::string& from, const std::string& to);
+
 }  // namespace ankang::server

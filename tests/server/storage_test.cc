@@ -265,6 +265,29 @@ TEST_CASE("authority data is replaced as a whole", "[storage]") {
   CHECK(db->ReviewRegions() == std::vector<std::string>{"110000", "370102"});
 }
 
+TEST_CASE("key checks keep the first value; published keys list every kid; both survive a wipe",
+          "[storage][keys]") {
+  auto db = OpenSqliteStorage(":memory:");
+  CHECK(db->ListKeyChecks().empty());
+  db->AddKeyCheck(KeyCheckRow{"data.key", "v1", 1});
+  db->AddKeyCheck(KeyCheckRow{"data.key", "v2", 2});  // another process was first: kept
+  db->AddKeyCheck(KeyCheckRow{"hmac.key", "h1", 1});
+  auto checks = db->ListKeyChecks();
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].name == "data.key");
+  CHECK(checks[0].value == "v1");
+  db->PutKeyMeta(KeyMetaRow{"k2", "pk2", 20, 0});
+  db->PutKeyMeta(KeyMetaRow{"k1", "pk1", 10, 0});
+  db->PutKeyMeta(KeyMetaRow{"k1", "pk1", 10, 30});
+  auto kids = db->ListKeyMeta();
+  REQUIRE(kids.size() == 2);
+  CHECK(kids[0].kid == "k1");
+  CHECK(kids[0].not_after == 30);
+  db->WipeAll();
+  CHECK(db->ListKeyChecks().size() == 2);
+  CHECK(db->ListKeyMeta().size() == 2);
+}
+
 TEST_CASE("appeals and the audit log", "[storage]") {
   auto db = OpenSqliteStorage(":memory:");
   AppealRow a;

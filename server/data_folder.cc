@@ -1,0 +1,261 @@
+#include "server/data_folder.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "server/store/postgres.h"
+#include "server/store/sqlite.h"
+
+namespace ankang::server {
+namespace {
+
+// The plaintext behind the check values: what matters is the key, not the text.
+constexpr const char* kCheckContext = "key_check";
+constexpr const char* kCheckText = "ankang data folder";
+
+// What losing a key file costs, for the messages.
+std::string WhatItHolds(const std::string& name) {
+  if (name == "data.key") {
+    return "without it no name, ID number, phone or address in the database can be read";
+  }
+  if (name == "hmac.key") {
+    return "without it no resident finds their account again and no ID number is recognised";
+  }
+  return "without it every code already issued (paper codes last up to 14 days) fails to verify";
+}
+
+// One line per key file that is not usable.
+std::string KeyProblems(const KeyFolder& f) {
+  std::string out;
+  for (const KeyFileCheck& c : f.files) {
+    if (c.state == KeyFileCheck::State::kOk) continue;
+    out += "  " + c.path + " " +
+           (c.state == KeyFileCheck::State::kMissing ? std::string("is missing") : c.problem) +
+           ": " + WhatItHolds(c.name) + "\n";
+  }
+  return out;
+}
+
+std::string PresentKeyNames(const KeyFolder& f) {
+  std::string out;
+  for (const KeyFileCheck& c : f.files) {
+    if (c.state == KeyFileCheck::State::kMissing) continue;
+    out += (out.empty() ? "" : ", ") + c.name;
+  }
+  return out;
+}
+
+enum class DbFile { kMissing, kEmpty, kPresent };
+
+DbFile StatDb(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return DbFile::kMissing;
+  return st.st_size == 0 ? DbFile::kEmpty : DbFile::kPresent;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void MakeFolder(const std::string& data) {
+  if (::mkdir(data.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw DataFolderError("cannot create the data folder " + data + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (::stat(data.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw DataFolderError(data + " is not a folder");
+  }
+}
+
+// Records what the database needs to recognise these keys again.
+void RecordKeys(Storage& db, const KeyFiles& keys, int64_t now) {
+  db.AddKeyCheck(KeyCheckRow{"data.key", keys.data.Encrypt(kCheckContext, kCheckText), now});
+  db.AddKeyCheck(KeyCheckRow{"hmac.key", keys.data.Hmac(kCheckContext, kCheckText), now});
+  for (const SigningKey& k : keys.signing.Published(now)) {
+    db.PutKeyMeta(KeyMetaRow{k.kid, Base64UrlEncode(k.public_key), k.not_before, k.not_after});
+  }
+}
+
+// A database with a record of keys (check values, or signing keys published
+// by a server that ran on it before the check values existed).
+bool HasKeyRecord(Storage& db) { return !db.ListKeyChecks().empty() || !db.ListKeyMeta().empty(); }
+
+OpenedDataFolder FirstStart(const std::string& data, std::unique_ptr<Storage> db, KeyFiles keys,
+                            int64_t now, const std::string& what) {
+  RecordKeys(*db, keys, now);
+  OpenedDataFolder out;
+  out.db = std::move(db);
+  out.keys = std::move(keys);
+  out.note = "first start: created " + what + " and the keys data.key, hmac.key and " +
+             "signing-keys.json in " + data + " (back them up: ankang-server backup --to DIR)";
+  return out;
+}
+
+// The database is open and holds a record of keys, or is new; keys as found.
+OpenedDataFolder Pair(const std::string& data, const std::string& where,
+                      std::unique_ptr<Storage> db, const KeyFolder& found, bool sqlite,
+                      int64_t now) {
+  if (!HasKeyRecord(*db)) {
+    if (!found.AnyPresent()) {
+      MakeFolder(data);
+      KeyFiles keys = CreateKeyFiles(data, now);
+      return FirstStart(data, std::move(db), std::move(keys), now, where);
+    }
+    if (sqlite) {
+      throw DataFolderError(
+          where + " holds no data written with the keys in " + data + " (" +
+          PresentKeyNames(found) +
+          "): it is not the database of these keys (it was replaced by an empty or new one), "
+          "and starting would serve no residents and no staff.\n" +
+          RestoreAdvice(data) +
+          " Only if this folder never served (a first start that was interrupted): delete "
+          "ankang.db and the key files and start again.");
+    }
+    if (!found.keys) {
+      throw DataFolderError("the keys in " + data + " are incomplete:\n" + KeyProblems(found) +
+                            RestoreAdvice(data));
+    }
+    RecordKeys(*db, *found.keys, now);
+    OpenedDataFolder out;
+    out.db = std::move(db);
+    out.keys = *found.keys;
+    out.note = where + " had no Ankang data yet: it is now paired with the keys in " + data;
+    return out;
+  }
+  if (!found.keys) {
+    throw DataFolderError(data + " holds data (" + where + ") but its keys are not usable:\n" +
+                          KeyProblems(found) +
+                          "New keys would not replace them: the data written with them would "
+                          "stay unreadable.\n" +
+                          RestoreAdvice(data));
+  }
+  std::vector<std::string> wrong = KeyMismatches(*db, *found.keys, data);
+  if (!wrong.empty()) {
+    std::string text;
+    for (const std::string& w : wrong) text += "  " + w + "\n";
+    throw DataFolderError("the keys in " + data + " are not the keys of " + where + ":\n" + text +
+                          RestoreAdvice(data));
+  }
+  OpenedDataFolder out;
+  if (db->ListKeyChecks().size() < 2) {
+    // A database from before the check values: its keys are the ones found.
+    RecordKeys(*db, *found.keys, now);
+    out.note = "recorded check values of the keys in " + data + " in " + where;
+  }
+  out.db = std::move(db);
+  out.keys = *found.keys;
+  return out;
+}
+
+OpenedDataFolder Open(const std::string& data, const std::string& db_url, int64_t now, bool init) {
+  struct stat st;
+  if (::stat(data.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    throw DataFolderError(data + " is not a folder");
+  }
+  const KeyFolder found = ReadKeyFiles(data);
+  if (!db_url.empty()) {
+    if (init && found.AnyPresent()) {
+      throw DataFolderError("init: " + data + " holds keys already (" + PresentKeyNames(found) +
+                            "); init only creates keys in a folder without any");
+    }
+    std::unique_ptr<Storage> db = OpenPostgresStorage(db_url);
+    if (init && HasKeyRecord(*db)) {
+      throw DataFolderError(
+          "init: the PostgreSQL database holds Ankang data already (its keys are recorded in "
+          "it); init only prepares a new database");
+    }
+    return Pair(data, "the PostgreSQL database", std::move(db), found, false, now);
+  }
+  const std::string path = data + "/ankang.db";
+  const DbFile file = StatDb(path);
+  if (init && (file != DbFile::kMissing || found.AnyPresent() || Exists(path + "-wal"))) {
+    std::string held = file != DbFile::kMissing ? std::string("ankang.db") : "";
+    if (found.AnyPresent()) held += (held.empty() ? "" : ", ") + PresentKeyNames(found);
+    if (held.empty()) held = "ankang.db-wal";
+    throw DataFolderError("init: " + data + " is not empty (it holds " + held +
+                          "); init only creates a new data folder. Start the server on it "
+                          "instead, or give init an empty folder");
+  }
+  if (file != DbFile::kPresent) {
+    if (found.AnyPresent()) {
+      throw DataFolderError(
+          path + (file == DbFile::kEmpty ? " is empty (0 bytes)" : " is missing") +
+          " but the folder holds keys (" + PresentKeyNames(found) +
+          "): the database was lost, and starting would serve an empty one (no residents, no "
+          "staff).\n" +
+          RestoreAdvice(data) +
+          " Only if this folder never served (a first start that was interrupted): delete its "
+          "key files and start again.");
+    }
+    MakeFolder(data);
+    KeyFiles keys = CreateKeyFiles(data, now);
+    return FirstStart(data, OpenSqliteStorage(path), std::move(keys), now, path);
+  }
+  std::unique_ptr<Storage> db;
+  try {
+    db = OpenSqliteStorage(path);
+  } catch (const StorageError& e) {
+    throw DataFolderError(path + " cannot be opened as an Ankang database (" + e.what() +
+                          "): it is damaged.\n" + RestoreAdvice(data));
+  }
+  return Pair(data, path, std::move(db), found, true, now);
+}
+
+}  // namespace
+
+std::string RestoreAdvice(const std::string& data) {
+  return "To restore from the latest backup (made by `ankang-server backup`): stop the server, "
+         "run `ankang-server restore --from BACKUP --data NEWDIR` and start the server with "
+         "--data NEWDIR; or copy the file in question from the backup folder into " +
+         data + " (mode 0600). See \"The data folder\" in server/README.md. Nothing in " + data +
+         " was changed.";
+}
+
+std::vector<std::string> KeyMismatches(Storage& db, const KeyFiles& keys, const std::string& data) {
+  std::vector<std::string> out;
+  for (const KeyCheckRow& c : db.ListKeyChecks()) {
+    bool ok = true;
+    if (c.name == "data.key") {
+      ok = keys.data.Decrypt(kCheckContext, c.value) == std::optional<std::string>(kCheckText);
+    } else if (c.name == "hmac.key") {
+      ok = keys.data.Hmac(kCheckContext, kCheckText) == c.value;
+    }
+    if (!ok) {
+      out.push_back(data + "/" + c.name +
+                    " is not the key this database was written with (it was replaced): " +
+                    WhatItHolds(c.name));
+    }
+  }
+  const std::vector<KeyMetaRow> published = db.ListKeyMeta();
+  if (!published.empty()) {
+    bool known = false;
+    std::string kids;
+    for (const KeyMetaRow& k : published) {
+      // Find() at instant 0 finds a kid whatever its not_after.
+      if (keys.signing.Find(k.kid, 0)) known = true;
+      kids += (kids.empty() ? "" : ", ") + k.kid;
+    }
+    if (!known) {
+      out.push_back(data +
+                    "/signing-keys.json holds none of the signing keys this database published "
+                    "(kid " +
+                    kids + "; it was replaced): " + WhatItHolds("signing-keys.json"));
+    }
+  }
+  return out;
+}
+
+OpenedDataFolder OpenDataFolder(const std::string& data, const std::string& db_url, int64_t now) {
+  return Open(data, db_url, now, false);
+}
+
+OpenedDataFolder InitDataFolder(const std::string& data, const std::string& db_url, int64_t now) {
+  return Open(data, db_url, now, true);
+}
+
+}  // namespace ankang::server

@@ -1,0 +1,54 @@
+// The data folder (--data): the SQLite database ankang.db (or, with --db, a
+// PostgreSQL database) and the key files data.key, hmac.key and
+// signing-keys.json (crypto.h). Opening it is the one place where new keys
+// are made, and only on a first start: no key file and no database (or a
+// zero-length one; with --db, a database without Ankang data). Otherwise the
+// database and the keys must belong together: a key file missing, unreadable,
+// damaged or replaced, or a database lost while its keys remain, stops the
+// caller with a DataFolderError naming the file and how to restore it, and
+// nothing in the folder is changed. The database records check values of
+// data.key and hmac.key (table key_checks) and the kids of the signing keys
+// it published, which is how a replaced key is told from the right one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "server/crypto/crypto.h"
+#include "server/store/storage.h"
+
+namespace ankang::server {
+
+class DataFolderError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OpenedDataFolder {
+  std::unique_ptr<Storage> db;
+  KeyFiles keys;
+  std::string note;  // what opening did, for the log ("" when it only opened)
+};
+
+// The database and keys of `data` (db_url "": SQLite in data/ankang.db, else
+// a postgresql:// URL whose keys are in data). REQUIRES: InitCrypto().
+// Throws DataFolderError (a message for the operator), or StorageError when
+// a PostgreSQL server cannot be reached.
+OpenedDataFolder OpenDataFolder(const std::string& data, const std::string& db_url, int64_t now);
+
+// `ankang-server init`: a first start made explicitly. Throws DataFolderError
+// when the folder holds a database or a key file, or the PostgreSQL database
+// holds Ankang data.
+OpenedDataFolder InitDataFolder(const std::string& data, const std::string& db_url, int64_t now);
+
+// Why `keys` are not the keys `db` was written with, one sentence each (empty
+// when they are, or when the database has no record of keys yet). Read-only.
+std::vector<std::string> KeyMismatches(Storage& db, const KeyFiles& keys, const std::string& data);
+
+// The restore advice every DataFolderError ends with.
+std::string RestoreAdvice(const std::string& data);
+
+}  // namespace ankang::server
