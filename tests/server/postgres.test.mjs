@@ -8,7 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, chownSync, rmSync } from 'node:fs';
-import { root, startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort } from './lib.mjs';
+import { root, startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort,
+  serverBin } from './lib.mjs';
 
 const pgBin = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin']
   .find((d) => existsSync(`${d}/initdb`) && existsSync(`${d}/pg_ctl`));
@@ -154,6 +155,27 @@ test('a 201 survives kill -9 of the process that answered it', { skip }, async (
   assert.equal(code.status, 200, code.text);
   b = await startServer({ data: keys, args: ['--db', url] });
   assert.equal((await call(b.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok })).status, 200);
+});
+
+test('a database with data does not start with missing keys or another folder\'s', { skip }, async () => {
+  const other = tempDir('ankang-pg-other-');
+  try {
+    const port = String(await freePort());
+    const run = () => spawnSync(serverBin, ['--db', url, '--data', other, '--port', port, '--quiet'],
+      { encoding: 'utf8', timeout: 20000 });
+    let r = run();
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /holds data \(the PostgreSQL database\) but its keys are not usable/);
+    assert.match(r.stderr, /data\.key is missing/);
+    assert.ok(!existsSync(`${other}/data.key`), 'no key was made');
+    assert.equal(spawnSync(serverBin, ['init', '--data', other]).status, 0);  // keys of another folder
+    r = run();
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /data\.key is not the key this database was written with/);
+    assert.match(r.stderr, /signing-keys\.json holds none of the signing keys this database published/);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
 });
 
 // Existing HTTP suites, unchanged, each server on a fresh database of this
