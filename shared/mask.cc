@@ -53,6 +53,35 @@ size_t CountryCodeLength(std::string_view digits) {
   return digits.size() >= 3 ? 3 : digits.size();
 }
 
+// A letter of the Latin script: ASCII, Latin-1 Supplement, Latin Extended-A/B
+// (é, ß, ł, ș ...), with the marks that join the words of a Latin name.
+bool IsLatinNameChar(std::string_view ch) {
+  char32_t cp = 0;
+  if (utf8::Decode(ch, 0, &cp) != ch.size() || ch.empty()) return false;
+  if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z')) return true;
+  if (cp == ' ' || cp == '-' || cp == '\'' || cp == '.') return true;
+  return cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7;
+}
+
+// Word by word: each word keeps its first letter, the rest become stars;
+// spaces, hyphens, apostrophes and dots stay ("Mary-Jane O'Brien" ->
+// "M***-J*** O'B****"), so the shape of the name on the passport shows.
+std::string MaskLatinName(const std::vector<std::string_view>& chars) {
+  std::string out;
+  bool word_start = true;
+  for (std::string_view ch : chars) {
+    const bool mark = ch == " " || ch == "-" || ch == "'" || ch == ".";
+    if (mark) {
+      out.append(ch);
+      word_start = true;
+    } else {
+      out.append(word_start ? std::string(ch) : std::string("*"));
+      word_start = false;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 size_t Utf8Length(std::string_view s) {
@@ -66,6 +95,13 @@ std::string MaskName(std::string_view name) {
   const size_t n = chars.size();
   if (n == 0) return "";
   if (n == 1) return "*";
+  bool latin = true;
+  bool letter = false;
+  for (std::string_view ch : chars) {
+    latin = latin && IsLatinNameChar(ch);
+    letter = letter || !(ch == " " || ch == "-" || ch == "'" || ch == ".");
+  }
+  if (latin && letter) return MaskLatinName(chars);
   if (n == 2) return std::string(chars[0]) + "*";
   return std::string(chars[0]) + std::string(n - 2, '*') + std::string(chars[n - 1]);
 }

@@ -6,9 +6,11 @@
 
 namespace ankang {
 
-// 张三 -> 张*; 张小三 -> 张*三; 欧阳小明 -> 欧**明; 阿依古丽·买买提 -> 阿******提;
-// Latin names likewise keep the first and last character: "John Smith" -> "J********h".
-// A one-character name becomes "*".
+// 张三 -> 张*; 张小三 -> 张*三; 欧阳小明 -> 欧**明; 阿依古丽·买买提 -> 阿******提.
+// A name written in Latin letters only is masked word by word, each word keeping
+// its first letter, so a guard can hold it against the passport's name:
+// "John Smith" -> "J*** S****", "Mary-Jane O'Brien" -> "M***-J*** O'B****",
+// "José" -> "J***". A one-character name becomes "*".
 std::string MaskName(std::string_view name);
 // 370102199001011234 -> 3701**********1234 (first 4, last 4).
 std::string MaskIdNumber(std::string_view id);

@@ -720,6 +720,21 @@ std::string CheckPhone(std::string_view phone) {
   return ok ? "" : "bad_format";
 }
 
+std::string NormalizePhone(std::string_view typed) {
+  std::string phone;
+  for (char c : typed) {
+    if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.' && c != '\t') phone.push_back(c);
+  }
+  return phone;
+}
+
+FieldError PhoneFormatError(const std::string& field) {
+  return {field, "bad_format",
+          "手机号码应为1开头的11位数字；境外号码请以“+”和国家代码开头，共8到15位数字，例如 +44 7700 900123",
+          "A mobile number has 11 digits and starts with 1; for a number outside mainland China, "
+          "start with + and the country code (8 to 15 digits in all), e.g. +44 7700 900123."};
+}
+
 const std::vector<std::string>& SymptomCodes() {
   static const std::vector<std::string> kCodes = {
       "fever",       "dry_cough", "fatigue",        "shortness_of_breath",
@@ -806,19 +821,13 @@ std::vector<FieldError> ValidatePerson(const Json& person, const Date& today,
 
   std::string phone_raw;
   if (GetTrimmed(person, "phone", prefix + "phone", kPhone, &errs, &phone_raw)) {
-    std::string phone;
-    for (char c : phone_raw) {
-      if (c != ' ' && c != '-' && c != '(' && c != ')') phone.push_back(c);
-    }
+    const std::string phone = NormalizePhone(phone_raw);
     if (phone.empty()) {
       // People declared for by a relative may have no phone of their own.
       if (relation == "self") Required(&errs, prefix + "phone", kPhone);
       result["phone"] = "";
     } else if (!CheckPhone(phone).empty()) {
-      Add(&errs, prefix + "phone", "bad_format",
-          "手机号码应为1开头的11位数字；境外号码请以“+”和国家代码开头，共8到15位数字",
-          "A mobile number has 11 digits and starts with 1; for a number outside mainland "
-          "China, start with + and the country code (8 to 15 digits in all).");
+      errs.push_back(PhoneFormatError(prefix + "phone"));
     } else {
       result["phone"] = phone;
     }

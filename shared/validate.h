@@ -42,6 +42,12 @@ std::string CheckIdNumber(IdType type, std::string_view id, const Date& today,
 
 // "" or an error code. Mainland mobile "1[3-9]" + 9 digits, or E.164 "+" 8–15 digits.
 std::string CheckPhone(std::string_view phone);
+// A phone number as typed, without the separators people write in it (spaces,
+// '-', '(', ')', '.'): "+44 7700 900123" -> "+447700900123". The form CheckPhone,
+// storage and log-in look-ups use.
+std::string NormalizePhone(std::string_view typed);
+// The "bad_format" error for a phone number in `field`, in plain words.
+FieldError PhoneFormatError(const std::string& field);
 
 // The person part ("person": {name,id_type,id_number,phone,nationality,region,address,relation}).
 // Field names are prefixed with `prefix` (e.g. "person."). Normalised values go into *out.

@@ -18,13 +18,15 @@ constexpr int64_t kOtpSeconds = 300;
 constexpr int kOtpMaxAttempts = 5;
 constexpr int kOtpPerDay = 10;
 
+// The declaration form's words for the same mistake (shared/validate.h).
 Response PhoneError(const std::string& code) {
-  return FieldErrors(
-      Json::array({{{"field", "phone"},
-                    {"code", code},
-                    {"message", "手机号格式不正确 / Not a valid mobile or E.164 number"},
-                    {"message_zh", "手机号格式不正确"},
-                    {"message_en", "Not a valid mobile or E.164 number"}}}));
+  FieldError e = PhoneFormatError("phone");
+  if (code == "required") e = {"phone", "required", "请填写手机号码", "Please enter your mobile number."};
+  return FieldErrors(Json::array({{{"field", e.field},
+                                   {"code", e.code},
+                                   {"message", e.message_zh + " / " + e.message_en},
+                                   {"message_zh", e.message_zh},
+                                   {"message_en", e.message_en}}}));
 }
 
 std::string OtpHash(const std::string& phone_hmac, const std::string& code) {
@@ -55,7 +57,8 @@ Response RequestOtp(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
-  const std::string phone = StrField(*body, "phone");
+  // "+44 7700 900123" and "+447700900123" are one number (and one account).
+  const std::string phone = NormalizePhone(StrField(*body, "phone"));
   if (phone.empty()) return PhoneError("required");
   if (!CheckPhone(phone).empty()) return PhoneError(CheckPhone(phone));
   const int64_t now = app.Now();
@@ -90,7 +93,7 @@ Response Login(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;
-  const std::string phone = StrField(*body, "phone");
+  const std::string phone = NormalizePhone(StrField(*body, "phone"));
   const std::string code = StrField(*body, "code");
   if (!CheckPhone(phone).empty()) return PhoneError(phone.empty() ? "required" : "bad_format");
   const int64_t now = app.Now();

@@ -7,6 +7,34 @@ namespace ankang::server {
 const std::vector<std::string> kAnyone = {};
 const std::vector<std::string> kAuthenticated = {"*"};
 
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A path segment's value: %XX decoded (a client encodes ':' in "preset:default"
+// as %3A); '+' stays '+' (that is form encoding, not paths); a '%' not
+// followed by two hex digits stays as it is.
+std::string DecodeSegment(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> Router::Split(const std::string& path) {
   std::vector<std::string> out;
   size_t i = 0;
@@ -38,7 +66,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
     for (size_t i = 0; i < seg.size() && ok; ++i) {
       const std::string& s = seg[i];
       if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
-        params[s.substr(1, s.size() - 2)] = parts[i];
+        params[s.substr(1, s.size() - 2)] = DecodeSegment(parts[i]);
       } else if (s != parts[i]) {
         ok = false;
       }

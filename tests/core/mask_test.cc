@@ -15,11 +15,19 @@ TEST_CASE("Chinese names keep the first and the last character", "[mask]") {
   CHECK(MaskName("") == "");
 }
 
-TEST_CASE("minority names with a middle dot and Latin names", "[mask]") {
+TEST_CASE("minority names with a middle dot keep the first and the last character", "[mask]") {
   CHECK(MaskName("阿依古丽·买买提") == "阿******提");
-  CHECK(MaskName("John Smith") == "J********h");
+}
+
+TEST_CASE("Latin names are masked word by word, each keeping its first letter", "[mask]") {
+  CHECK(MaskName("John Smith") == "J*** S****");
   CHECK(MaskName("Li") == "L*");
-  CHECK(MaskName("José") == "J**é");
+  CHECK(MaskName("José") == "J***");
+  CHECK(MaskName("Mary-Jane O'Brien") == "M***-J*** O'B****");
+  CHECK(MaskName("Zoë Ångström") == "Z** Å*******");
+  CHECK(MaskName("J") == "*");
+  // A name that mixes scripts keeps the Chinese rule.
+  CHECK(MaskName("John张") == "J***张");
 }
 
 TEST_CASE("ID numbers show the first 4 and last 4 characters", "[mask]") {

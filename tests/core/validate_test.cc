@@ -627,3 +627,14 @@ TEST_CASE("daily check-in", "[validate]") {
   CHECK(CodeOf(errs, "temperature") == "required");
   CHECK(ankang::ValidateCheckin(Json("x"), &out).size() == 1);
 }
+
+TEST_CASE("phone numbers typed with spaces and dashes are one number", "[validate][phone]") {
+  CHECK(ankang::NormalizePhone("+44 7700 900123") == "+447700900123");
+  CHECK(ankang::NormalizePhone("138-1234-5678") == "13812345678");
+  CHECK(ankang::NormalizePhone("+1 (202) 555.0123") == "+12025550123");
+  CHECK(ankang::CheckPhone(ankang::NormalizePhone("+44 7700 900123")).empty());
+  const ankang::FieldError e = ankang::PhoneFormatError("phone");
+  CHECK(e.code == "bad_format");
+  CHECK(e.message_en.find("+44 7700 900123") != std::string::npos);
+  CHECK(e.message_en.find("E.164") == std::string::npos);  // plain words, no standard's number
+}

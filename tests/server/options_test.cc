@@ -111,6 +111,15 @@ TEST_CASE("router: parameters, 405 with the allowed methods, exact paths", "[rou
   CHECK(r.Find("POST", "/api/v1/review/d1").params.at("declaration_id") == "d1");
 }
 
+TEST_CASE("router: a parameter's %XX escapes are decoded", "[router]") {
+  Router r;
+  r.Add("GET", "/api/v1/admin/rulesets/{id}", kAnyone, nullptr);
+  CHECK(r.Find("GET", "/api/v1/admin/rulesets/preset%3Adefault").params.at("id") == "preset:default");
+  CHECK(r.Find("GET", "/api/v1/admin/rulesets/a%2fb").params.at("id") == "a/b");
+  CHECK(r.Find("GET", "/api/v1/admin/rulesets/a+b%").params.at("id") == "a+b%");
+  CHECK(r.Find("GET", "/api/v1/admin/rulesets/%zz").params.at("id") == "%zz");
+}
+
 TEST_CASE("static files: types, app paths, no way out of the folder", "[static]") {
   char tmpl[] = "/tmp/ankang-web-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
