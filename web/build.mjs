@@ -9,7 +9,9 @@
 // The wasm core ankang_core.{js,wasm} from build-wasm/wasm/ (ANKANG_WASM_DIR
 // overrides), which is also asked for its colour words: the bundles import
 // them as 'ankang-core:color-words' (see common/colors.js).
-// regions/*.json: GB/T 2260 names for the resident page's pickers.
+// regions/*.json: GB/T 2260 names for the resident page's pickers, and
+// regions/en/*.json the same in English (region-names-en.mjs).
+// favicon.svg and favicon.ico: the site icon (no 404 on any visit).
 // The service workers sw.js (the resident page) and staff-sw.js (the verifier),
 // named after a hash of what they keep.
 // Last, every compressible file gets a gzip twin NAME.gz (zlib level 9, kept
@@ -20,11 +22,12 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { provinceEn, regionEn } from './region-names-en.mjs';
 
 const web = dirname(fileURLToPath(import.meta.url));
-const dist = join(web, 'dist');
+const dist = process.env.ANKANG_WEB_DIST || join(web, 'dist');  // another folder: a build beside the shared one
 const wasmDir = process.env.ANKANG_WASM_DIR || join(web, '..', 'build-wasm', 'wasm');
 const require = createRequire(import.meta.url);
 
@@ -104,6 +107,45 @@ for (const p of pca) {
   writeFileSync(join(dist, 'regions', `${p.code}.json`), JSON.stringify(cities));
 }
 for (const pp of ['71', '81', '82']) writeFileSync(join(dist, 'regions', `${pp}.json`), '[]');
+mkdirSync(join(dist, 'regions', 'en'));
+writeFileSync(join(dist, 'regions', 'en', 'index.json'), JSON.stringify(provinces.map(([pp]) => [pp, provinceEn(pp)])));
+for (const p of pca) {
+  const cities = p.children.map((c) => [c.code.slice(2), regionEn(c.name), c.children.map((a) => [a.code.slice(4), regionEn(a.name)])]);
+  writeFileSync(join(dist, 'regions', 'en', `${p.code}.json`), JSON.stringify(cities));
+}
+for (const pp of ['71', '81', '82']) writeFileSync(join(dist, 'regions', 'en', `${pp}.json`), '[]');
+
+// ---- the site icon ----
+// A white cross on the brand green: favicon.svg for the pages' <link rel=icon>,
+// favicon.ico (one 32x32 PNG inside) for clients that ask for /favicon.ico.
+const ICON_GREEN = [0x0b, 0x5d, 0x3b];
+writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b5d3b"/><path d="M13 6h6v7h7v6h-7v7h-6v-7H6v-6h7z" fill="#fff"/></svg>');
+function iconPng(n) {
+  const inCross = (x, y) => (x >= 13 && x < 19 && y >= 6 && y < 26) || (y >= 13 && y < 19 && x >= 6 && x < 26);
+  const raw = Buffer.alloc(n * (1 + n * 4));
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const o = y * (1 + n * 4) + 1 + x * 4;
+      const c = inCross(x, y) ? [255, 255, 255] : ICON_GREEN;
+      raw[o] = c[0]; raw[o + 1] = c[1]; raw[o + 2] = c[2]; raw[o + 3] = 255;
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(n, 0); ihdr.writeUInt32BE(n, 4); ihdr[8] = 8; ihdr[9] = 6;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const png = iconPng(32);
+const icoHead = Buffer.alloc(22);
+icoHead.writeUInt16LE(1, 2); icoHead.writeUInt16LE(1, 4);  // an icon, one image
+icoHead[6] = 32; icoHead[7] = 32; icoHead.writeUInt16LE(1, 10); icoHead.writeUInt16LE(32, 12);
+icoHead.writeUInt32LE(png.length, 14); icoHead.writeUInt32LE(22, 18);
+writeFileSync(join(dist, 'favicon.ico'), Buffer.concat([icoHead, png]));
 
 // ---- service workers ----
 // Each keeps one version of its page; __VERSION__ in its source becomes a hash
@@ -115,8 +157,8 @@ async function serviceWorker(source, out, keeps) {
   const min = await build({ stdin: { contents: text }, write: false, minify: true, legalComments: 'none', target: 'chrome80' });
   writeFileSync(join(dist, out), min.outputFiles[0].text);
 }
-await serviceWorker('resident/sw.js', 'sw.js', ['index.html', 'index.css', 'index.js', ...wasmFiles]);
-await serviceWorker('staff/sw.js', 'staff-sw.js', ['staff.html', 'staff-assets/staff.js', 'staff-assets/staff.css', ...wasmFiles]);
+await serviceWorker('resident/sw.js', 'sw.js', ['index.html', 'index.css', 'index.js', 'favicon.svg', ...wasmFiles]);
+await serviceWorker('staff/sw.js', 'staff-sw.js', ['staff.html', 'staff-assets/staff.js', 'staff-assets/staff.css', 'favicon.svg', ...wasmFiles]);
 
 // ---- precompressed twins ----
 // Written after every other file, so each .gz is at least as new as its

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
+const dist = process.env.ANKANG_WEB_DIST || join(dirname(fileURLToPath(import.meta.url)), 'dist');
 const files = ['index.html', 'index.css', 'index.js', 'ankang_core.js', 'ankang_core.wasm', 'sw.js', 'regions/index.json'];
 if (existsSync(join(dist, 'regions'))) {
   const big = readdirSync(join(dist, 'regions')).filter((f) => f !== 'index.json')

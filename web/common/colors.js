@@ -4,8 +4,8 @@
 // 'ankang-core:color-words', so every page says what the core's card says.
 import CORE_WORDS from 'ankang-core:color-words';
 
-// What a gray code means, added to the core's word where a page names it.
-const AWAITING_REVIEW = { zh: '（待审核）', en: ' (awaiting review)' };
+// What a gray code means (awaiting review, or rejected), added to the core's word where a page names it.
+const AWAITING_REVIEW = { zh: '（未签发）', en: ' (not issued)' };
 
 // {zh, en} for green | yellow | red | gray; an unknown colour is named as it is.
 export function colorWord(color) {

@@ -1,9 +1,11 @@
 // What the staff pages (/staff, /admin, /review, /venue) share beyond the
 // client and the DOM helper: the sign-in form and header bar on the staff
 // session (staffClient of api.js), bilingual labels, error answers and times
-// as text. The venue check-in page /v/{id} uses the labels and texts too.
+// as text, tables that stay readable on a phone, and the bar that shows the
+// network state. The venue check-in page /v/{id} uses the labels and texts too.
 import { staffClient } from './api.js';
 import { h } from './dom.js';
+import { netBar } from './netstate.js';
 
 // "code: message" of an error answer, for display.
 export function errorText(r) {
@@ -35,6 +37,7 @@ export function fmtTime(v) {
 // Renders the login form, headed by the page's title, into `root` unless a
 // session with one of `roles` exists; calls onReady(session) once signed in.
 export function requireStaff(root, roles, onReady) {
+  netBar(staffClient);
   const s = staffClient.session.get();
   if (s && s.token && roles.includes(s.role)) { onReady(s); return; }
   const msg = h('p', { class: 'error', role: 'alert', id: 'login-error' });
@@ -73,10 +76,37 @@ export function requireStaff(root, roles, onReady) {
   user.focus();
 }
 
-// Header bar with the signed-in user and a sign-out button.
+// Header bar: the page's title as its h1, the signed-in user and a sign-out
+// button that asks first (what stays on the device is said in the question).
 export function staffHeader(title, sess) {
+  const out = () => {
+    if (!window.confirm('确定退出登录？本机保存的离线密钥列表会保留。\nSign out? The offline key list kept on this device stays.')) return;
+    staffClient.session.clear();
+    location.reload();
+  };
   return h('header', { class: 'bar' },
-    h('strong', null, title),
+    h('h1', null, title),
     h('span', { class: 'who', id: 'who' }, `${sess.username || ''} (${sess.role})`),
-    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => { staffClient.session.clear(); location.reload(); } }, bi('退出', 'Sign out')));
+    h('button', { type: 'button', class: 'link', id: 'logout', onclick: out }, bi('退出', 'Sign out')));
+}
+
+// A table whose cells carry their column's heading (data-label), so that on a
+// narrow screen (staff.css) each row becomes a card of "heading: value" lines
+// and nothing needs scrolling sideways. heads: texts; rows: <tr> elements.
+export function labelledTable(id, heads, rows) {
+  const t = h('table', { id, class: 'stack' }, h('thead', null, h('tr', null, heads.map((x) => h('th', { scope: 'col' }, x || h('span', { class: 'sr' }, '操作 Actions'))))), h('tbody', null, rows));
+  labelCells(t);
+  return t;
+}
+// Gives every body cell of `table` its column heading as data-label.
+export function labelCells(table) {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => {
+    if (!th.textContent.trim()) th.append(h('span', { class: 'sr' }, '操作 Actions'));  // a heading for the buttons' column
+    return th.querySelector('.sr') ? '' : th.textContent.trim();
+  });
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.children].forEach((td, i) => { if (heads[i]) td.dataset.label = heads[i]; });
+  }
+  table.classList.add('stack');
+  return table;
 }

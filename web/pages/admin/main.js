@@ -6,7 +6,7 @@
 // accounts (sign-in locks with unlock, TOTP) and the audit log. Every call here is audited by the server.
 import { staffClient } from '../../common/api.js';
 import { h, $, clear } from '../../common/dom.js';
-import { bi, fmtTime, requireStaff, staffHeader, errorText } from '../../common/staff.js';
+import { bi, fmtTime, requireStaff, staffHeader, errorText, labelCells } from '../../common/staff.js';
 import { stackedColumns, stackedBars, COLORS } from './charts.js';
 
 const { api } = staffClient;
@@ -14,7 +14,10 @@ const root = $('#app');
 const CHUNK_LINES = 50;
 
 const pill = (c) => (c ? h('span', { class: `pill ${c}` }, c) : '');
-const table = (id, heads, rows) => h('table', { id }, h('thead', null, h('tr', null, heads.map((t) => h('th', null, t)))), h('tbody', null, rows));
+// Rows become labelled cards on a phone (staff.js labelCells).
+const table = (id, heads, rows) => labelCells(h('table', { id }, h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', null, rows)));
+// A form's fields, each under its label: [[key, zh, en], control].
+const labelled = (f, words) => Object.entries(f).map(([k, v]) => h('div', null, h('label', { for: v.id }, words[k] ? bi(...words[k]) : k), v));
 const msgEl = (id) => h('p', { id, role: 'status', class: 'msg' });
 function say(el, r, okText) {
   if (r.status >= 200 && r.status < 300) { el.className = 'ok'; el.textContent = okText; return true; }
@@ -43,7 +46,7 @@ async function statsTab(box) {
       stackedBars((d.by_region || []).map((x) => ({ ...x, label: `${x.name || ''} ${x.region}`.trim() })), { title: 'codes by region' }));
   }
   days.addEventListener('change', load);
-  box.append(h('div', { class: 'row' }, h('h2', null, bi('统计', 'Statistics')), days), out);
+  box.append(h('div', { class: 'row' }, h('h2', null, bi('统计', 'Statistics')), h('label', { for: 'stats-days', class: 'sr' }, '天数 Days shown'), days), out);
   await load();
 }
 
@@ -54,6 +57,8 @@ function csvImport(box, { id, path, title, example }) {
   const bar = h('progress', { id: `${id}-progress`, max: 1, value: 0 });
   const summary = msgEl(`${id}-summary`);
   const errs = h('div', { class: 'errors', id: `${id}-errors` });
+  file.setAttribute('aria-label', `CSV 文件 file`);
+  text.setAttribute('aria-label', 'CSV');
   file.addEventListener('change', async () => { if (file.files[0]) text.value = await file.files[0].text(); });
   const go = h('button', { type: 'button', class: 'primary', id: `${id}-import` }, bi('导入', 'Import'));
   go.addEventListener('click', async () => {
@@ -105,7 +110,7 @@ async function riskTab(box) {
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
     const items = r.data.areas || [];
     list.append(table('risk-table', ['代码 Code', '地区 Region', '等级 Level', ''], items.map((a) => {
-      const sel = h('select', { class: 'level' }, ['low', 'medium', 'high'].map((l) => h('option', { value: l, selected: l === a.level }, l)));
+      const sel = h('select', { class: 'level', 'aria-label': `等级 Level ${a.region}` }, ['low', 'medium', 'high'].map((l) => h('option', { value: l, selected: l === a.level }, l)));
       return h('tr', { 'data-region': a.region }, h('td', null, a.region), h('td', null, a.name || ''), h('td', null, sel),
         h('td', null, h('button', { type: 'button', onclick: async () => {
           // One region at a time, merged into the list (the import endpoint merges; PUT replaces all).
@@ -129,7 +134,8 @@ async function caseTab(box) {
     status: h('select', { id: 'case-status' }, ['confirmed', 'suspected', 'asymptomatic', 'close_contact', 'recovered', 'cleared', 'falsified'].map((t) => h('option', null, t))),
     since: h('input', { id: 'case-since', type: 'date' }) };
   const msg = msgEl('case-msg');
-  const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('保存', 'Save')), msg);
+  const form = h('form', { class: 'card row' }, labelled(f, { id_type: ['证件类型', 'ID type'], id_number: ['证件号码', 'ID number'], status: ['状态', 'Status'], since: ['起始日期', 'Since'] }),
+    h('button', { type: 'submit', class: 'primary' }, bi('保存', 'Save')), msg);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const r = await api('PUT', '/admin/case-status', { id_type: f.id_type.value, id_number: f.id_number.value.trim(), status: f.status.value, since: f.since.value || undefined });
@@ -142,7 +148,7 @@ async function caseTab(box) {
 // ---- rule sets ----
 async function rulesTab(box) {
   const list = h('div', { id: 'ruleset-list' });
-  const text = h('textarea', { rows: 14, id: 'ruleset-json', placeholder: '{"id": "default", "version": "2026.2", ...}' });
+  const text = h('textarea', { rows: 14, id: 'ruleset-json', placeholder: '{"id": "default", "version": "2026.2", ...}', 'aria-label': '规则集 JSON Rule set JSON' });
   const out = h('div', { id: 'ruleset-result' });
   const msg = msgEl('ruleset-msg');
   async function load() {
@@ -151,7 +157,12 @@ async function rulesTab(box) {
     if (r.status !== 200) { list.append(h('p', { class: 'error' }, errorText(r))); return; }
     list.append(table('ruleset-table', ['规则集 Rule set', '版本 Version', '来源 Source', '状态 State', ''], (r.data.rulesets || []).map((s) => h('tr', { 'data-ruleset': s.ruleset_id },
       h('td', null, s.id), h('td', null, s.version), h('td', null, s.source || ''), h('td', null, s.active ? '● 使用中 active' : ''),
-      h('td', null, h('button', { type: 'button', onclick: async () => { const rr = await api('GET', `/admin/rulesets/${encodeURIComponent(s.ruleset_id)}`); if (rr.status === 200) text.value = JSON.stringify(rr.data.rule_set, null, 2); } }, bi('编辑副本', 'Copy to editor')), ' ',
+      h('td', null, h('button', { type: 'button', class: 'copy', onclick: async () => {
+        const rr = await api('GET', `/admin/rulesets/${encodeURIComponent(s.ruleset_id)}`);
+        if (!say(msg, rr, `已复制到编辑框 Copied to the editor: ${s.id} ${s.version}`)) return;
+        text.value = JSON.stringify(rr.data.rule_set, null, 2);
+        text.focus();
+      } }, bi('编辑副本', 'Copy to editor')), ' ',
         s.active ? null : h('button', { type: 'button', class: 'activate', onclick: () => activate(s.ruleset_id) }, bi('启用', 'Activate')))))));
   }
   async function activate(id) {
@@ -199,7 +210,7 @@ async function appealsTab(box) {
       load();
     };
     list.append(table('appeal-table', ['提交 Filed', '截止 Due', '人员 Person', '类型 Topic', '内容 Message', '状态 State', '处理 Resolve'], items.map((a) => {
-      const note = h('input', { placeholder: '答复(必填) Note (required)', class: 'note' });
+      const note = h('input', { placeholder: '答复(必填) Note (required)', class: 'note', 'aria-label': '答复 Note' });
       const open = a.state === 'open';
       const overdue = open && (a.overdue || (a.due_at && Date.parse(a.due_at) < now));
       return h('tr', { class: overdue ? 'overdue' : '', 'data-appeal': a.appeal_id },
@@ -308,7 +319,7 @@ async function personsTab(box) {
     const r = await api('POST', '/admin/persons/search', { q: q.value.trim() });
     if (r.status !== 200) { out.append(h('p', { class: 'error' }, errorText(r))); return; }
     out.append(table('person-table', ['人员 Person', '证件 ID', '地区 Region', '颜色 Colour', '查看全部信息(将记录审计) Reveal (audited)'], (r.data.persons || []).map((p) => {
-      const reason = h('input', { placeholder: '理由 Reason (required)', class: 'reason' });
+      const reason = h('input', { placeholder: '理由 Reason (required)', class: 'reason', 'aria-label': '理由 Reason' });
       const cell = h('td');
       cell.append(reason, ' ', h('button', { type: 'button', class: 'reveal', onclick: async () => {
         const rr = await api('POST', `/admin/persons/${encodeURIComponent(p.person_id)}/reveal`, { reason: reason.value.trim() });
@@ -351,7 +362,8 @@ async function staffTab(box) {
         s.locked_until || s.failures ? h('button', { type: 'button', class: 'unlock', onclick: act('POST', s.staff_id, '/unlock', undefined, `已解锁 Unlocked ${s.username}`) }, bi('解锁', 'Unlock')) : '',
         s.totp === 'enrolled' && s.username !== sessUser ? h('button', { type: 'button', class: 'totp-reset', onclick: act('DELETE', s.staff_id, '/totp', undefined, `TOTP 已重置 reset: ${s.username}`) }, bi('重置动态码', 'Reset TOTP')) : '')))));
   }
-  const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
+  const form = h('form', { class: 'card row' }, labelled(f, { username: ['用户名', 'Username'], password: ['密码', 'Password'], role: ['角色', 'Role'], region: ['社区（地区代码）', 'Community (region code)'] }),
+    h('button', { type: 'submit', class: 'primary' }, bi('新建账号', 'Create account')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const r = await api('POST', '/admin/staff', { username: f.username.value.trim(), password: f.password.value, role: f.role.value });
@@ -397,7 +409,7 @@ async function auditTab(box) {
     out.append(table('audit-table', ['时间 When', '操作人 Who', '操作 Action', '对象 Record', '详情 Detail'], (r.data.entries || []).map((e) => h('tr', null,
       h('td', null, fmtTime(e.at)), h('td', null, e.actor), h('td', null, e.action), h('td', null, e.target || ''), h('td', { class: 'muted' }, e.detail || '')))));
   }
-  const form = h('form', { class: 'card row' }, Object.entries(f).map(([k, v]) => h('div', null, h('label', null, k), v)), h('button', { type: 'submit' }, bi('查询', 'Query')));
+  const form = h('form', { class: 'card row' }, labelled(f, { actor: ['操作人', 'Who'], action: ['操作', 'Action'], target: ['对象', 'Record'] }), h('button', { type: 'submit' }, bi('查询', 'Query')));
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   box.append(h('h2', null, bi('审计日志', 'Audit log')), form, out);
   load();
@@ -425,6 +437,7 @@ function startApp(sess) {
   for (const [key, zh, en] of TABS) nav.append(h('button', { type: 'button', role: 'tab', 'data-tab': key, id: `tab-${key}`, onclick: () => show(key) }, bi(zh, en)));
   root.append(staffHeader('防控管理 Ankang admin', sess), nav, main);
   show(location.hash.slice(1));
+  staffClient.onRetry(() => show(main.dataset.tab));  // "try again" on the network bar: the tab again
 }
 
 requireStaff(root, ['admin'], startApp);

@@ -10,6 +10,16 @@ let lang = 'zh';
 export const getLang = () => lang;
 export const setLangValue = (l) => { lang = l; };
 
+// The language to start in: the one the resident chose on this device before
+// ('zh' or 'en'), else the browser's first preferred language: Chinese for
+// zh-*, English for any other (a visitor's browser in French reads English
+// better than Chinese).
+export function initialLang(saved, langs = (typeof navigator === 'object' && (navigator.languages || [navigator.language])) || []) {
+  if (saved === 'en' || saved === 'zh') return saved;
+  const first = String(langs.filter(Boolean)[0] || 'zh').toLowerCase();
+  return first.startsWith('zh') ? 'zh' : 'en';
+}
+
 // The string for a key in the current language (keys missing in en fall back to zh).
 export function t(key) {
   const e = S[key];

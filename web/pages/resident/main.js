@@ -3,13 +3,13 @@
 // ID claims and signed-in devices are in consent.js. One page, no routing:
 // nothing about the person ever appears in the URL.
 import { $ } from '../../common/dom.js';
-import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang } from './lang.js';
+import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang, initialLang } from './lang.js';
 import { api, session, serverInfo, NetworkError, errorText } from './server.js';
 import { loadCore, call } from '../../common/core.js';
 import { declarationForm } from './form.js';
 import { consentViews } from './consent.js';
 import { codeCard } from './card.js';
-import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker } from './widgets.js';
+import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker, networkBar, resendWait } from './widgets.js';
 import { hhmm, todayIso, colorBadge, learnOffset, showTime } from './util.js';
 import { saveCode, lastCode, prefs, savePrefs } from './store.js';
 
@@ -68,6 +68,7 @@ const currentPerson = () => state.persons.find((p) => p.person_id === state.curr
 const cv = consentViews({ view, say, failed, state, home, currentPerson, back: () => (state.persons.length ? cardView() : home()) });
 
 function logout() {
+  if (!window.confirm(t('logout_q'))) return;
   session.clear();
   saveCode(null);
   state.persons = [];
@@ -110,13 +111,18 @@ function loginView() {
     showErrors(F, general, errs);
     return errs.length === 0;
   };
-  phone.control.addEventListener('change', checkPhone);
+  // An error shows when the button is tapped and goes as soon as the number is
+  // right; nothing changes on blur, so the button never moves under a finger.
+  phone.control.addEventListener('input', () => { if (phone.wrap.classList.contains('bad') || !general.hidden) checkPhone(); });
+  let waiting = false;  // the resend countdown holds the button
   send.addEventListener('click', async () => {
     if (!checkPhone()) return phone.control.focus();
     send.disabled = true;
+    waiting = false;
     try {
       const res = await api('POST', '/auth/otp', { phone: phone.control.value.trim() });
       if (res.status === 202 || res.status === 200) {
+        waiting = resendWait(send);
         say('code_sent');
         code.wrap.hidden = false;
         loginBtn.hidden = false;
@@ -129,8 +135,11 @@ function loginView() {
       } else if (res.status === 422 && res.data && res.data.errors) {
         showErrors(F, general, res.data.errors);
         phone.control.focus();
-      } else failed(res);
-    } catch (e) { failed(null, e); } finally { send.disabled = false; }
+      } else {
+        if (res.status === 429) waiting = resendWait(send, res);
+        failed(res);
+      }
+    } catch (e) { failed(null, e); } finally { if (!waiting) send.disabled = false; }
   });
   const form = el('form', { class: 'login', noValidate: true, onsubmit: async (e) => {
     e.preventDefault();
@@ -569,7 +578,8 @@ async function start() {
   loginView();
 }
 
-setLang(P.lang === 'en' ? 'en' : 'zh');
+setLang(initialLang(P.lang));
+networkBar();
 if (P.large) setLarge(true);
 start();
 loadCore().then((core) => {

@@ -1,6 +1,6 @@
 // The resident page's line to the server: the resident session and api() of
 // the shared client, the server's clock and its error messages as {zh, en}.
-import { residentClient } from '../../common/api.js';
+import { residentClient, fetchWithTimeout } from '../../common/api.js';
 
 export { NetworkError } from '../../common/api.js';
 export const { api, session } = residentClient;
@@ -10,10 +10,12 @@ export const serverNow = () => Date.now() + skew;
 
 // The server's clock (it can differ from the device's, and is moved in --dev
 // trials) and whether it runs as a local trial: GET /healthz {"now","dev"}.
+// Null when the server has not answered within 3 s: the page goes on with
+// what the device has.
 export async function serverInfo() {
   try {
     const t0 = Date.now();
-    const res = await fetch('/healthz', { cache: 'no-store', credentials: 'omit' });
+    const res = await fetchWithTimeout('/healthz', { cache: 'no-store', credentials: 'omit' }, 3000);
     const info = await res.json();
     const now = Date.parse(info.now);
     if (now) skew = now - (t0 + Date.now()) / 2;

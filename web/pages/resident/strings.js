@@ -1,7 +1,12 @@
 // The page's own words: key -> [zh-CN, en]. Messages about the data itself
 // (field errors, reasons, advice) come from the core or the server in both
 // languages, and the colour words from the core (common/colors.js); they are
-// not repeated here.
+// not repeated here; symptom and relation words are shared with the staff
+// pages (common/words.js).
+import { RELATION_WORDS, SYMPTOM_WORDS } from '../../common/words.js';
+
+const prefixed = (p, table) => Object.fromEntries(Object.entries(table).map(([k, v]) => [p + k, v]));
+
 export const S = {
   app: ['安康码', 'Ankang health code'],
   lang_switch: ['English', '中文'],
@@ -13,13 +18,16 @@ export const S = {
   // login
   login_title: ['手机号登录', 'Log in with your phone'],
   phone: ['手机号', 'Phone number'],
-  phone_hint: ['中国大陆手机号，或以 + 开头的国际号码', 'Mainland mobile number, or an international number starting with +'],
+  phone_hint: ['中国大陆手机号，或以 + 和国家代码开头的号码，如 +44 7700 900123', 'A mainland mobile number, or + and the country code, e.g. +44 7700 900123'],
   phone_family_hint: ['家属没有手机可不填', 'Leave empty if they have no phone'],
   get_code: ['获取验证码', 'Get code'],
+  resend_in: ['重新获取（{n} 秒）', 'Get a new code ({n} s)'],
+  resend: ['重新获取验证码', 'Get a new code'],
   code_sent: ['验证码已发送', 'Code sent'],
   otp: ['验证码', 'One-time code'],
   login: ['登录', 'Log in'],
   logout: ['退出', 'Log out'],
+  logout_q: ['确定退出登录？本机保存的健康码会一并删除，没有网络时将无法出示。', 'Log out? The code kept on this device is deleted too, so it cannot be shown without a network.'],
   // declaration form
   declare_title: ['健康申报', 'Health declaration'],
   declare_for: ['为谁申报', 'Declaring for'],
@@ -32,14 +40,7 @@ export const S = {
   name: ['姓名', 'Name'],
   name_hint: ['与证件一致；少数民族姓名可用“·”', 'As on your ID document; the middle dot “·” is allowed'],
   relation: ['与本人关系', 'Relation to you'],
-  rel_self: ['本人', 'Myself'],
-  rel_spouse: ['配偶', 'Spouse'],
-  rel_parent: ['父母', 'Parent'],
-  rel_child: ['子女', 'Child'],
-  rel_grandparent: ['祖父母/外祖父母', 'Grandparent'],
-  rel_grandchild: ['孙子女/外孙子女', 'Grandchild'],
-  rel_sibling: ['兄弟姐妹', 'Sibling'],
-  rel_other: ['其他', 'Other'],
+  ...prefixed('rel_', RELATION_WORDS),
   id_type: ['证件类型', 'ID type'],
   id_resident_id: ['居民身份证', 'Resident ID card'],
   id_passport: ['护照', 'Passport'],
@@ -58,14 +59,7 @@ export const S = {
   temperature_hint: ['例如 36.5；37.3 及以上为发热', 'For example 36.5; 37.3 or above is a fever'],
   symptoms: ['症状（可多选）', 'Symptoms (any that apply)'],
   sym_none: ['无症状', 'None'],
-  sym_fever: ['发热', 'Fever'],
-  sym_dry_cough: ['干咳', 'Dry cough'],
-  sym_fatigue: ['乏力', 'Fatigue'],
-  sym_shortness_of_breath: ['呼吸困难', 'Shortness of breath'],
-  sym_sore_throat: ['咽痛', 'Sore throat'],
-  sym_diarrhea: ['腹泻', 'Diarrhoea'],
-  sym_conjunctivitis: ['结膜炎', 'Conjunctivitis'],
-  sym_loss_of_smell: ['嗅觉/味觉减退', 'Loss of smell or taste'],
+  ...prefixed('sym_', SYMPTOM_WORDS),
   fever_clinic: ['14 天内是否去过发热门诊', 'Visited a fever clinic in the last 14 days'],
   yes: ['是', 'Yes'],
   no: ['否', 'No'],
@@ -100,9 +94,12 @@ export const S = {
   // card
   code_of: ['{name} 的健康码', 'Health code of {name}'],
   cw_green: ['绿色：可通行', 'green: you may pass'],
-  cw_yellow: ['黄色：需居家观察', 'yellow: stay home and observe'],
-  cw_red: ['红色：需集中隔离', 'red: quarantine required'],
-  cw_gray: ['灰色：待审核，不作通行凭证', 'gray: awaiting review, not a pass'],
+  // The band says what the colour means at a gate; what to do is the advice of
+  // the rule that set the colour (it differs from rule to rule: home, hospital,
+  // a new declaration), so the band never says it.
+  cw_yellow: ['黄色：暂不可通行，请按下方建议处理', 'yellow: not a pass for now; follow the advice below'],
+  cw_red: ['红色：不可通行，请按下方建议处理', 'red: not a pass; follow the advice below'],
+  cw_gray: ['灰色：尚未签发，不作通行凭证', 'gray: not issued yet, not a pass'],
   qr_label: ['健康码二维码，{color}', 'Health code QR, {color}'],
   valid_until: ['有效期至 {t}', 'Valid until {t}'],
   issued: ['生成于 {t}', 'Issued at {t}'],
@@ -248,4 +245,9 @@ export const S = {
   err_session: ['登录已过期，请重新登录。', 'Your session has expired. Please log in again.'],
   required: ['必填', 'Required'],
   retry: ['重试', 'Try again'],
+  // the network state bar (common/netstate.js)
+  net_slow: ['网络较慢，正在等待服务器…', 'Slow network: waiting for the server…'],
+  net_retrying: ['未收到服务器回应，正在重试（第 {n}/{of} 次）…', 'No answer: trying again ({n} of {of})…'],
+  net_offline: ['无法连接服务器，请检查网络。', 'Cannot reach the server: check the network.'],
+  net_retry: ['重试', 'Try again'],
 };

@@ -1,9 +1,32 @@
 // Form building blocks shared by the declaration, check-in, edit and appeal
 // views: labelled fields with their error slot, region pickers, country
-// selects, symptom checkboxes, and the error display.
-import { el, nextId, setBi, setFn, setT, getLang } from './lang.js';
+// selects, symptom checkboxes, and the error display; the resend countdown of
+// the log-in and the network state bar in the page's language.
+import { residentClient } from '../../common/api.js';
+import { countdown, retryAfter, RESEND_SECONDS } from '../../common/countdown.js';
+import { netBar } from '../../common/netstate.js';
+import { el, nextId, setBi, setFn, setT, getLang, t } from './lang.js';
 import { regions, regionChain } from './regions.js';
 import { COUNTRIES, countryName } from './countries.js';
+
+// The bar that shows the network state (slow, trying again, offline, with
+// "try again"). Trying again wakes what waits for the network: the card
+// refreshes its code and the offline card looks for the server (both listen
+// to the window's "online" event); a form is sent again by its own button.
+export function networkBar() {
+  residentClient.onRetry(() => window.dispatchEvent(new Event('online')));
+  return netBar(residentClient, { text: t, relang });
+}
+
+// Holds the "get code" button for the server's one-code-a-minute (or a 429
+// answer's Retry-After), counting down on it. Returns true.
+export function resendWait(button, res) {
+  countdown(button, res ? retryAfter(res) : RESEND_SECONDS, (b, left) => {
+    if (left) setFn(b, () => t('resend_in').replace('{n}', left));
+    else setT(b, 'resend');
+  });
+  return true;
+}
 
 // A labelled field. Returns {wrap, control, err, key}. The error slot is tied to
 // the control by aria-describedby so screen readers read it with the field.
@@ -99,11 +122,13 @@ export function regionPicker(idBase, onChange) {
   const sels = [mk('province'), mk('city'), mk('county')];
   const labels = ['province', 'city', 'county'];
   const wrap = el('div', { class: 'region' }, sels.map((s, i) => el('label', { class: 'sub' }, el('span', { t: labels[i] }), s)));
+  const parents = [null, null, null];
   async function fill(i, parent, want) {
     const s = sels[i];
+    parents[i] = parent;
+    const list = parent === null ? [] : await regions(parent, getLang());
     s.textContent = '';
     s.append(el('option', { value: '', t: 'choose' }));
-    const list = parent === null ? [] : await regions(parent);
     for (const r of list) s.append(el('option', { value: r.code }, r.name));
     s.disabled = list.length === 0;
     s.closest('label').hidden = i > 0 && list.length === 0 && parent !== null;
@@ -117,6 +142,12 @@ export function regionPicker(idBase, onChange) {
     onChange && onChange();
   }));
   const ready = fill(0, '').then(() => Promise.all([fill(1, null), fill(2, null)]));
+  // The names follow a language switch; the chosen codes stay.
+  const again = () => {
+    if (!wrap.isConnected) return relang.delete(again);
+    sels.forEach((s, i) => fill(i, parents[i], s.value));
+  };
+  relang.add(again);
   return {
     wrap,
     first: sels[0],

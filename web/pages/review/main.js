@@ -7,7 +7,8 @@
 // its own guardian, every other guardian is removed) or rejects with a note.
 import { staffClient } from '../../common/api.js';
 import { h, $, clear } from '../../common/dom.js';
-import { bi, fmtTime, requireStaff, staffHeader, errorText } from '../../common/staff.js';
+import { bi, fmtTime, requireStaff, staffHeader, errorText, labelledTable } from '../../common/staff.js';
+import { SYMPTOM_WORDS, biWord } from '../../common/words.js';
 
 const { api } = staffClient;
 const root = $('#app');
@@ -16,8 +17,8 @@ const root = $('#app');
 function summary(d) {
   if (!d || typeof d !== 'object') return '';
   const hl = d.health || {};
-  const parts = [`体温 ${hl.temperature ?? '?'}°C`];
-  if ((hl.symptoms || []).length) parts.push(`症状 ${hl.symptoms.join(',')}`);
+  const parts = [`体温 Temperature ${hl.temperature ?? '?'}°C`];
+  if ((hl.symptoms || []).length) parts.push(`症状 Symptoms: ${hl.symptoms.map((c) => biWord(SYMPTOM_WORDS, c)).join('、')}`);
   if (hl.fever_clinic_14d) parts.push('发热门诊 fever clinic');
   if ((d.travel_14d || []).length) parts.push(`行程 ${d.travel_14d.map((t) => t.region || t.country).join(',')}`);
   if (d.contact_14d && d.contact_14d !== 'none') parts.push(`接触 contact: ${d.contact_14d}`);
@@ -32,7 +33,7 @@ function startApp(sess) {
   root.append(staffHeader('审核签发 Review', sess),
     h('main', null,
       h('div', { class: 'row' },
-        h('h1', null, bi('待审核申报', 'Declarations awaiting review')),
+        h('h2', null, bi('待审核申报', 'Declarations awaiting review')),
         h('button', { type: 'button', id: 'reload', onclick: () => { load(); loadClaims(); } }, bi('刷新', 'Reload'))),
       msg, list,
       h('h2', { id: 'claims-title' }, bi('证件认领（纠错）', 'ID claims (corrections)')),
@@ -67,10 +68,9 @@ function startApp(sess) {
     if (r.status !== 200) { claims.append(h('p', { class: 'error' }, errorText(r))); return; }
     const items = Array.isArray(r.data) ? r.data : (r.data && (r.data.claims || r.data.items)) || [];
     if (!items.length) { claims.append(h('p', { class: 'muted', id: 'claims-empty' }, bi('没有待处理的认领', 'No claims to decide'))); return; }
-    claims.append(h('table', { id: 'claims-table' },
-      h('thead', null, h('tr', null, ['申请姓名 Claimed name', '证件 ID', '现记录姓名 Name on record', '现代办人 Guardians', '申请人手机 Claimant phone', '提交 Filed', '说明 Note', '决定 Decision'].map((t) => h('th', null, t)))),
-      h('tbody', null, items.map((c) => {
-        const note = h('input', { placeholder: '备注 Note', class: 'note', 'aria-label': 'note' });
+    claims.append(labelledTable('claims-table', ['申请姓名 Claimed name', '证件 ID', '现记录姓名 Name on record', '现代办人 Guardians', '申请人手机 Claimant phone', '提交 Filed', '说明 Note', '决定 Decision'],
+      items.map((c) => {
+        const note = h('input', { placeholder: '备注 Note', class: 'note', 'aria-label': '备注 Note' });
         return h('tr', { 'data-claim': c.id },
           h('td', null, c.claimed_name || ''),
           h('td', null, [c.id_type || '', ' ', c.id_masked || '']),
@@ -82,7 +82,7 @@ function startApp(sess) {
           h('td', null, note, ' ',
             h('button', { type: 'button', class: 'primary approve', onclick: () => decideClaim(c, 'approve', note.value) }, bi('批准', 'Approve')), ' ',
             h('button', { type: 'button', class: 'danger reject', onclick: () => decideClaim(c, 'reject', note.value) }, bi('驳回', 'Reject'))));
-      }))));
+      })));
   }
 
   async function decide(item, decision, note) {
@@ -102,10 +102,9 @@ function startApp(sess) {
     const items = Array.isArray(r.data) ? r.data : (r.data && (r.data.pending || r.data.items)) || [];
     if (!items.length) { list.append(h('p', { class: 'muted', id: 'empty' }, bi('没有待审核的申报', 'Nothing to review'))); return; }
     const now = Date.now();
-    list.append(h('table', { id: 'pending-table' },
-      h('thead', null, h('tr', null, ['姓名 Name', '尾号 ID tail', '地区 Region', '申报 Declared', '自动签发 Auto-issue at', '申报内容 Declaration', '决定 Decision'].map((t) => h('th', null, t)))),
-      h('tbody', null, items.map((it) => {
-        const note = h('input', { placeholder: '备注 Note', class: 'note', 'aria-label': 'note' });
+    list.append(labelledTable('pending-table', ['姓名 Name', '尾号 ID tail', '地区 Region', '申报 Declared', '自动签发 Auto-issue at', '申报内容 Declaration', '决定 Decision'],
+      items.map((it) => {
+        const note = h('input', { placeholder: '备注 Note', class: 'note', 'aria-label': '备注 Note' });
         const deadline = it.due_at;
         // Six working hours is the target (SPEC §3); past it the row is highlighted.
         const late = Date.parse(it.declared_at) + 6 * 3600 * 1000 < now;
@@ -119,10 +118,11 @@ function startApp(sess) {
           h('td', null, note, ' ',
             h('button', { type: 'button', class: 'primary approve', onclick: () => decide(it, 'approve', note.value) }, bi('批准', 'Approve')), ' ',
             h('button', { type: 'button', class: 'danger reject', onclick: () => decide(it, 'reject', note.value) }, bi('驳回', 'Reject'))));
-      }))));
+      })));
   }
   load();
   loadClaims();
+  staffClient.onRetry(() => { load(); loadClaims(); });  // "try again" on the network bar
 }
 
 requireStaff(root, ['issuer', 'admin'], startApp);
