@@ -37,7 +37,7 @@ function freePort() {
 
 // Starts the server; returns {url, port, stop(), api(method, path, body, token)}.
 export async function startServer() {
-  const web = join(ROOT, 'web', 'dist');
+  const web = process.env.ANKANG_WEB || join(ROOT, 'web', 'dist');
   if (!existsSync(join(web, 'index.html'))) throw new Error('web/dist missing: run node web/build.mjs');
   const data = mkdtempSync(join(tmpdir(), 'ankang-browser-'));
   const port = await freePort();
