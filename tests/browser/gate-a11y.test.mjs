@@ -115,6 +115,16 @@ test('the verifier /staff: sign-in, ready, a result', async () => {
   await page.click('#manual-verify');
   await page.locator('#result[data-status]').waitFor();
   await check(page, 'staff-result-green');
+  // The other results a gate sees: yellow, red, not a health code.
+  const yellow = await declare(srv.base, await residentToken(srv.base, `137${String(Date.now() + 1).slice(-8)}`), { temperature: 37.9 });
+  const red = await declare(srv.base, await residentToken(srv.base, `137${String(Date.now() + 2).slice(-8)}`), { contact: 'confirmed' });
+  for (const [name, qr] of [['yellow', yellow.code.qr], ['red', red.code.qr], ['invalid', 'AK1:NOT-A-CODE']]) {
+    await page.fill('#manual-qr', qr);
+    await page.click('#manual-verify');
+    await page.waitForFunction((q) => document.querySelector('#result').dataset.status && document.querySelector('#manual-qr').value === q, qr);
+    await page.waitForTimeout(300);
+    await check(page, `staff-result-${name}`);
+  }
   await page.close();
 });
 
