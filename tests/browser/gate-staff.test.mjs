@@ -93,6 +93,9 @@ test('/v/{id}: relations in words, no stale message, and a live result (clock an
   await withSession(page, 'ankang.session', { token });
   await page.goto(`${srv.base}/v/${v.data.venue_id}`);
   await page.locator('#visit-form').waitFor();
+  // Where the venue is, in Chinese and in English (for a visitor from abroad).
+  await page.locator('#venue-where', { hasText: 'Lixia District, Jinan City, Shandong Province' }).waitFor();
+  assert.match(await page.textContent('#venue-where'), /山东省 济南市 历下区/);
   const form = await page.locator('#visit-form').innerText();
   assert.doesNotMatch(form, /\(parent\)/);
   assert.match(form, /父母 Parent/);

@@ -4,7 +4,7 @@
 // members present, then shows each one's own health code to the door staff,
 // live as on the resident's card: a running clock and a moving stripe, so the
 // staff can tell it from a screenshot.
-import { residentClient } from '../../common/api.js';
+import { residentClient, fetchWithTimeout } from '../../common/api.js';
 import { colorWord } from '../../common/colors.js';
 import { loadCore, getCore } from '../../common/core.js';
 import { countdown, retryAfter, RESEND_SECONDS } from '../../common/countdown.js';
@@ -116,6 +116,19 @@ async function login(box, onDone) {
   box.append(form);
 }
 
+// The English name of a region code, from the name files the build writes
+// (regions/en/*.json): "Lixia District, Jinan City, Shandong Province"; ""
+// when not to be had within 5 s.
+async function regionEn(code) {
+  if (!/^\d{6}$/.test(code || '')) return '';
+  const get = (f) => fetchWithTimeout(`/regions/en/${f}.json`, {}, 5000).then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  const [provinces, cities] = await Promise.all([get('index'), get(code.slice(0, 2))]);
+  const p = provinces.find((x) => x[0] === code.slice(0, 2));
+  const c = code.slice(2, 4) !== '00' && cities.find((x) => x[0] === code.slice(2, 4));
+  const a = c && code.slice(4) !== '00' && c[2].find((x) => x[0] === code.slice(4));
+  return [a && a[1], c && c[1], p && p[1]].filter(Boolean).join(', ');
+}
+
 // A temperature as the server takes it: 34.0–43.0 °C.
 const tempProblem = (v) => (v === '' ? '请填写体温 Enter the temperature'
   : !/^\d{2}(\.\d)?$/.test(v) || Number(v) < 34 || Number(v) > 43 ? '体温应在 34.0–43.0 °C 之间 Between 34.0 and 43.0 °C' : '');
@@ -140,7 +153,10 @@ async function main() {
         : plainError(v)));
     return;
   }
-  body.append(h('h1', { id: 'venue-title' }, v.data.name), h('p', { class: 'muted' }, v.data.address || v.data.region_name || ''));
+  // Where: the address as the venue wrote it, the region in Chinese and in English.
+  const where = h('p', { class: 'muted', id: 'venue-where' }, [v.data.address, v.data.region_name].filter(Boolean).join(' · '));
+  body.append(h('h1', { id: 'venue-title' }, v.data.name), where);
+  regionEn(v.data.region).then((en) => { if (en) where.append(' · ', h('span', { lang: 'en' }, en)); });
   const box = h('div');
   body.append(box);
 
