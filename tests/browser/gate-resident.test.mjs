@@ -133,6 +133,7 @@ test('an English browser gets the page in English, region names in English, a La
     assert.equal(await page.locator('#bar h1').innerText(), 'Ankang health code');
     await page.getByLabel('Phone number').fill('+44 7700 900456');
     await page.getByRole('button', { name: 'Get code' }).click();
+    await page.locator('.devcode').waitFor();
     const code = (await page.locator('.devcode').innerText()).match(/\d{6}/)[0];
     await page.getByLabel('One-time code').fill(code);
     await page.getByRole('button', { name: 'Log in' }).click();
