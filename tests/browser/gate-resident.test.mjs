@@ -81,7 +81,7 @@ test('the first tap on "get code" after correcting the number is not lost, and t
   await phoneIn.click();
   // One real tap where the button is (mousedown blurs the field first).
   await page.mouse.click(before.x + before.width / 2, before.y + before.height / 2);
-  await page.locator('.devcode').waitFor({ timeout: 5000 });
+  await page.locator('.devcode').waitFor({ timeout: 10000 });  // a lost tap never sends it
   // The resend countdown: disabled, counting.
   const resend = page.locator('form.login .actions button').first();
   assert.equal(await resend.isDisabled(), true);
