@@ -5,6 +5,7 @@
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/domain/recolour_jobs.h"
 #include "server/domain/rulesets.h"
 #include "server/domain/write_behind.h"
 #include "server/store/storage.h"
@@ -173,6 +174,7 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   app->opts = opts;
   app->db = std::move(db);
   app->write_behind = std::make_unique<WriteBehind>(app->db.get());
+  app->recolour_jobs = std::make_unique<RecolourJobs>(app.get());
   if (!opts.db.empty()) app->authority.SetMaxAgeSeconds(0);  // other processes write too
   if (opts.dev) {
     auto dc = std::make_unique<DevClock>();

@@ -21,6 +21,7 @@
 namespace ankang::server {
 
 class WriteBehind;
+class RecolourJobs;
 
 // Risk areas and review regions change rarely and are read on every code;
 // cached here and refreshed when written through this process (and every few
@@ -48,12 +49,15 @@ class AuthorityCache {
 
 struct App {
   App();
-  ~App();  // flushes write_behind before the storage closes
+  ~App();  // stops recolour_jobs, flushes write_behind before the storage closes
   Options opts;
   std::unique_ptr<Storage> db;
   // The writes a code display or verification causes (statistics, colours,
   // review auto-issue), committed in the background (domain/write_behind.h).
   std::unique_ptr<WriteBehind> write_behind;
+  // Recolouring after an activation or an import, on its own thread
+  // (domain/recolour_jobs.h); stopped before write_behind.
+  std::unique_ptr<RecolourJobs> recolour_jobs;
   std::unique_ptr<Clock> clock;
   DevClock* dev_clock = nullptr;  // set only with --dev
   DataKeys data_keys;

@@ -87,6 +87,8 @@ Flags:
   --session-days N         resident login lifetime (default 30)
   --staff-session-hours N  staff login lifetime (default 12)
   --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
+  --recolour-wait-ms N     how long a risk-area or case-status import waits for its recolouring
+                           before answering 202 with the background job (default 500)
   --require-admin-totp     admins sign in only with a TOTP code; an admin without one is refused
                            until enrolled (`staff totp`, or the console while not required)
   --trusted-proxy ADDR     a reverse proxy's address (e.g. 127.0.0.1 for a local nginx): requests
@@ -190,6 +192,9 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--otp-per-ip-per-hour") {
       if (!number(1, 1000000, &n)) return false;
       o->otp_per_ip_per_hour = static_cast<int>(n);
+    } else if (a == "--recolour-wait-ms") {
+      if (!number(0, 60000, &n)) return false;
+      o->recolour_wait_ms = static_cast<int>(n);
     } else if (a == "--trusted-proxy") {
       if (!value(&s)) return false;
       const std::string canonical = CanonicalIp(s);

@@ -26,6 +26,9 @@ struct Options : HttpOptions {
   int64_t staff_session_hours = 12;
   int otp_per_ip_per_hour = 30;
   bool require_admin_totp = false;  // admins sign in only with an enrolled TOTP
+  // How long an import waits for its recolouring before answering 202 with the
+  // job (domain/recolour_jobs.h) instead of 200 with the counts.
+  int recolour_wait_ms = 500;
 
   // Subcommand: "" (serve), "init", "backup", "restore", "staff-add", "staff-totp",
   // "keys-rotate", "purge", "wipe", "help".

@@ -1,13 +1,16 @@
 // Authority data (防控管理): risk areas (set in full or imported as CSV), the
 // case list (one person or a CSV import), the regions whose declarations need
-// an issuer's review, and the region search behind the pickers. Every change
-// recolours the persons it can reach and is audited (ids only).
+// an issuer's review, and the region search behind the pickers. Every import
+// recolours the persons it can reach (a background job, answered with its
+// counts when it ends within --recolour-wait-ms) and is audited (ids only).
 #include <algorithm>
+#include <mutex>
 
 #include "server/api/csv.h"
 #include "server/api/routes.h"
 #include "server/domain/persons.h"
 #include "server/domain/recolour.h"
+#include "server/domain/recolour_jobs.h"
 #include "shared/mask.h"
 #include "shared/regions.h"
 #include "shared/validate.h"
@@ -123,6 +126,31 @@ Response PutReviewRegions(App& app, const Request& req) {
   return GetReviewRegions(app, req);
 }
 
+// The answer to an import whose recolouring is `job` ("": nothing to
+// recolour): 200 with the counts when the job finished within
+// --recolour-wait-ms, else 202 with its progress (GET /admin/recolour-jobs/{id}).
+Response ImportAnswer(App& app, const Request& req, const std::string& action, int64_t accepted,
+                      Json errors, const std::string& job) {
+  Json out = {{"accepted", accepted}, {"errors", std::move(errors)}};
+  std::optional<RecolourJob> j;
+  if (!job.empty()) j = app.recolour_jobs->Wait(job, app.opts.recolour_wait_ms);
+  const bool finished = job.empty() || (j && j->state == "finished");
+  Json audit = {{"accepted", accepted}, {"errors", out["errors"].size()}};
+  if (finished) {
+    const Recolour rc = j ? j->counts : Recolour{};
+    out["recolored"] = rc.changed;
+    out["rescored"] = rc.total;
+    out["transitions"] = ToJson(rc)["transitions"];
+    audit["recolored"] = rc.changed;
+  }
+  if (!job.empty()) {
+    out["job"] = j ? ToJson(app, *j) : Json{{"job_id", job}};
+    audit["job"] = job;
+  }
+  app.Audit(req.caller, action, "", audit);
+  return JsonResponse(finished ? Status::kOk : Status::kAccepted, out);
+}
+
 // POST /api/v1/admin/risk-areas/import {"csv":"region,level\n...","first_line":1}
 Response ImportRiskAreas(App& app, const Request& req) {
   Response err;
@@ -148,8 +176,10 @@ Response ImportRiskAreas(App& app, const Request& req) {
       ++accepted;
     }
   });
-  Recolour rc;
+  std::string job;
   if (!updates.empty()) {
+    static std::mutex importing;  // each import's "before" is the previous one's "after"
+    std::lock_guard<std::mutex> l(importing);
     const std::map<std::string, std::string> old_areas = app.db->RiskAreas();
     std::map<std::string, std::string> areas = old_areas;
     for (const auto& [region, level] : updates) {
@@ -159,19 +189,13 @@ Response ImportRiskAreas(App& app, const Request& req) {
         areas[region] = level;
       }
     }
+    app.db->ReplaceRiskAreas(areas, app.Now());
+    app.authority.Invalidate();
     // Only those living in or having travelled to a region whose level changed.
-    rc = RecolourAfter(app, PersonsAffectedByRiskChange(app, old_areas, areas), [&] {
-      app.db->ReplaceRiskAreas(areas, app.Now());
-      app.authority.Invalidate();
-    });
+    job = app.recolour_jobs->AfterRiskAreas(old_areas, std::move(areas),
+                                            std::to_string(updates.size()) + " regions");
   }
-  app.Audit(req.caller, "risk_areas.import", "",
-            {{"accepted", accepted}, {"errors", errors.size()}, {"recolored", rc.changed}});
-  return JsonResponse(Status::kOk, {{"accepted", accepted},
-                                    {"errors", errors},
-                                    {"recolored", rc.changed},
-                                    {"rescored", rc.total},
-                                    {"transitions", ToJson(rc)["transitions"]}});
+  return ImportAnswer(app, req, "risk_areas.import", accepted, std::move(errors), job);
 }
 
 // POST /api/v1/admin/case-status/import {"csv":"id_type,id_number,status,since\n..."}
@@ -211,23 +235,23 @@ Response ImportCaseStatus(App& app, const Request& req) {
     rows.push_back(
         CaseRow{IdHmac(app, f[0], id_number), f[2], since, app.Now(), req.caller.username});
   });
-  Recolour rc;
+  std::string job;
   if (!rows.empty()) {
-    std::vector<std::string> ids;
-    for (const CaseRow& c : rows) ids.push_back(c.id_hmac);
-    rc = RecolourAfter(app, PersonsWithIdHmacs(app, ids), [&] {
-      app.db->Transaction([&] {
-        for (const CaseRow& c : rows) app.db->PutCaseStatus(c);
-      });
+    static std::mutex importing;  // each import's "before" is the previous one's "after"
+    std::lock_guard<std::mutex> l(importing);
+    RecolourJobs::Cases before, after;
+    for (const CaseRow& c : rows) {
+      if (!before.count(c.id_hmac)) before[c.id_hmac] = app.db->GetCaseStatus(c.id_hmac);
+      after[c.id_hmac] = c;  // a later line for the same ID wins, as in the table
+    }
+    app.db->Transaction([&] {
+      for (const CaseRow& c : rows) app.db->PutCaseStatus(c);
     });
+    job = app.recolour_jobs->AfterCaseStatus(std::move(before), std::move(after),
+                                             std::to_string(rows.size()) + " IDs");
   }
-  app.Audit(req.caller, "case_status.import", "",
-            {{"accepted", rows.size()}, {"errors", errors.size()}, {"recolored", rc.changed}});
-  return JsonResponse(Status::kOk, {{"accepted", rows.size()},
-                                    {"errors", errors},
-                                    {"recolored", rc.changed},
-                                    {"rescored", rc.total},
-                                    {"transitions", ToJson(rc)["transitions"]}});
+  return ImportAnswer(app, req, "case_status.import", static_cast<int64_t>(rows.size()),
+                      std::move(errors), job);
 }
 
 // GET /api/v1/admin/regions?q=370102|历下 -> matching regions with their risk level.

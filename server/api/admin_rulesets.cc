@@ -1,12 +1,14 @@
 // Rule sets: list, read, upload (shape check reporting every problem, with a
-// dry run of the colours it would change), dry run, activation (recolours
-// everyone whose colour changes).
+// dry run of the colours it would change), dry run, activation (in force at
+// once; everyone's stored colour follows in the background).
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
 #include "server/domain/recolour.h"
+#include "server/domain/recolour_jobs.h"
 #include "server/domain/rulesets.h"
 #include "shared/rules.h"
 
@@ -130,6 +132,8 @@ Response DryRun(App& app, const Request& req) {
   return JsonResponse(Status::kOk, {{"dry_run", ToJson(rc)}});
 }
 
+// POST /api/v1/admin/rulesets/{id}/activate -> 202: the rules are in force when it answers;
+// everyone's stored colour is brought up to date in the background (the job in the answer).
 Response ActivateRuleSet(App& app, const Request& req) {
   auto r = FindRuleSet(app, req.Param("id"));
   if (!r) return ErrorResponse(Status::kNotFound, "not_found", "No such rule set.");
@@ -138,23 +142,24 @@ Response ActivateRuleSet(App& app, const Request& req) {
     return ErrorResponse(Status::kConflict, "unusable",
                          "This rule set does not pass the shape check.");
   }
-  Recolour rc = ActivateAndRecolour(app, [&] {
-    if (r->source == "preset" && !app.db->GetRuleSet(r->id)) {
-      r->uploaded_at = app.Now();
-      r->uploaded_by = req.caller.username;
-      app.db->AddRuleSet(*r);
-    }
-    app.db->SetActiveRuleSet(r->id);
-    LoadStoredRules(app);
-  });
+  // One activation at a time, so that each job's "before" is the previous one's "after".
+  static std::mutex activating;
+  std::lock_guard<std::mutex> l(activating);
+  std::shared_ptr<const ActiveRules> before = app.CurrentRules();
+  if (r->source == "preset" && !app.db->GetRuleSet(r->id)) {
+    r->uploaded_at = app.Now();
+    r->uploaded_by = req.caller.username;
+    app.db->AddRuleSet(*r);
+  }
+  app.db->SetActiveRuleSet(r->id);
+  LoadStoredRules(app);
+  const std::string job = app.recolour_jobs->AfterActivation(before, app.CurrentRules(), r->id);
   app.Audit(req.caller, "ruleset.activate", r->id,
-            {{"id", r->rule_set_id}, {"version", r->version}, {"recolored", rc.changed}});
-  return JsonResponse(Status::kOk, {{"ruleset_id", r->id},
-                                    {"active", true},
-                                    {"rules_version", r->rule_set_id + "@" + r->version},
-                                    {"recolored", rc.changed},
-                                    {"rescored", rc.total},
-                                    {"transitions", ToJson(rc)["transitions"]}});
+            {{"id", r->rule_set_id}, {"version", r->version}, {"job", job}});
+  return JsonResponse(Status::kAccepted, {{"ruleset_id", r->id},
+                                          {"active", true},
+                                          {"rules_version", r->rule_set_id + "@" + r->version},
+                                          {"job", app.recolour_jobs->Describe(job)}});
 }
 
 }  // namespace

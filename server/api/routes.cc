@@ -29,6 +29,7 @@ void RegisterAllRoutes(App& app) {
   RegisterSessionRoutes(app);
   RegisterAuthorityRoutes(app);
   RegisterRuleSetRoutes(app);
+  RegisterRecolourJobRoutes(app);
   RegisterStaffRoutes(app);
   RegisterAuditRoutes(app);
   RegisterIssuerRoutes(app);

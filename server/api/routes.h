@@ -36,6 +36,7 @@ void RegisterSessionRoutes(App& app);
 // The admin console, by concept (admin_*.cc).
 void RegisterAuthorityRoutes(App& app);
 void RegisterRuleSetRoutes(App& app);
+void RegisterRecolourJobRoutes(App& app);
 void RegisterStaffRoutes(App& app);
 void RegisterAuditRoutes(App& app);
 void RegisterIssuerRoutes(App& app);

@@ -12,14 +12,6 @@ namespace {
 
 constexpr int kPage = 500;  // persons read and recoloured per batch
 
-void Count(Recolour* rc, const std::string& old, const std::string& now) {
-  ++rc->total;
-  if (old != now) {
-    ++rc->changed;
-    ++rc->transitions[(old.empty() ? "none" : old) + "->" + now];
-  }
-}
-
 // Colour of each of `persons` that has a declaration, now, with the rules in force.
 std::map<std::string, std::string> Colours(App& app, const std::vector<PersonRow>& persons) {
   std::map<std::string, std::string> out;
@@ -52,30 +44,41 @@ void StoreColours(App& app, const std::vector<NewColour>& changed) {
 }
 
 // Every person with a declaration, in pages: fn(person, input) with the input
-// read once (reader connections).
-void ForEveryone(App& app, bool write,
-                 const std::function<void(const PersonRow&, const ScoreInput&)>& fn,
-                 const std::function<void()>& after_page = nullptr) {
+// read once (reader connections; nothing written).
+void ForEveryone(App& app, const std::function<void(const PersonRow&, const ScoreInput&)>& fn) {
   std::string after_id;
   for (;;) {
     std::vector<PersonRow> page = app.db->ListPersons(after_id, kPage);
     if (page.empty()) break;
     for (const PersonRow& p : page) {
-      if (auto in = LoadScoreInput(app, p, write)) fn(p, *in);
+      if (auto in = LoadScoreInput(app, p, false)) fn(p, *in);
     }
-    if (after_page) after_page();
     after_id = page.back().id;
   }
 }
 
 }  // namespace
 
+void Recolour::Add(const std::string& before, const std::string& after) {
+  ++total;
+  if (before != after) {
+    ++changed;
+    ++transitions[(before.empty() ? "none" : before) + "->" + after];
+  }
+}
+
+void Recolour::Add(const Recolour& other) {
+  total += other.total;
+  changed += other.changed;
+  for (const auto& [k, n] : other.transitions) transitions[k] += n;
+}
+
 Recolour Compare(const std::map<std::string, std::string>& before,
                  const std::map<std::string, std::string>& after) {
   Recolour r;
   for (const auto& [id, color] : after) {
     auto it = before.find(id);
-    Count(&r, it == before.end() ? "" : it->second, color);
+    r.Add(it == before.end() ? "" : it->second, color);
   }
   return r;
 }
@@ -121,31 +124,10 @@ std::vector<PersonRow> PersonsWithIdHmacs(App& app, const std::vector<std::strin
 Recolour DryRunRules(App& app, const Json& rule_set) {
   std::shared_ptr<const ActiveRules> current = app.CurrentRules();
   Recolour rc;
-  ForEveryone(app, false, [&](const PersonRow&, const ScoreInput& in) {
-    Count(&rc, ToString(Score(in, current->json).verdict.color),
-          ToString(Score(in, rule_set).verdict.color));
+  ForEveryone(app, [&](const PersonRow&, const ScoreInput& in) {
+    rc.Add(ToString(Score(in, current->json).verdict.color),
+           ToString(Score(in, rule_set).verdict.color));
   });
-  return rc;
-}
-
-Recolour ActivateAndRecolour(App& app, const std::function<void()>& activate) {
-  std::shared_ptr<const ActiveRules> old_rules = app.CurrentRules();
-  activate();
-  std::shared_ptr<const ActiveRules> new_rules = app.CurrentRules();
-  Recolour rc;
-  std::vector<NewColour> changed;
-  ForEveryone(
-      app, true,
-      [&](const PersonRow& p, const ScoreInput& in) {
-        const std::string before = ToString(Score(in, old_rules->json).verdict.color);
-        const std::string after = ToString(Score(in, new_rules->json).verdict.color);
-        Count(&rc, before, after);
-        if (before != after) changed.push_back({p.id, p.region, after});
-      },
-      [&] {  // this page's new colours, stored before the next page is read
-        StoreColours(app, changed);
-        changed.clear();
-      });
   return rc;
 }
 

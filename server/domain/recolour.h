@@ -1,6 +1,8 @@
 // Recolouring after authority data or the rules change: only the persons a
 // change can reach are scored again (everyone for a rule set), and new colours
-// are stored at once, page by page.
+// are stored page by page. The console's activations and imports hand this to
+// the background thread of domain/recolour_jobs.h; a venue's close contacts
+// are recoloured at once (RecolourAfter).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,9 @@ struct Recolour {
   int64_t total = 0;                           // persons scored
   int64_t changed = 0;                         // persons whose colour differs
   std::map<std::string, int64_t> transitions;  // "green->red": n
+  // Counts one person scored `before` ("" = none) and `after`.
+  void Add(const std::string& before, const std::string& after);
+  void Add(const Recolour& other);  // sums
 };
 // Compares two colour maps (person id -> colour) taken before and after.
 Recolour Compare(const std::map<std::string, std::string>& before,
@@ -43,9 +48,6 @@ std::vector<PersonRow> PersonsWithIdHmacs(App& app, const std::vector<std::strin
 // pass in pages of persons, each person's data read once and scored with both
 // (reader connections; the writer is never held). Writes nothing.
 Recolour DryRunRules(App& app, const Json& rule_set);
-// Makes `activate` run (it switches the rules in force) and recolours everyone
-// whose colour differs between the rules before and after, in one pass.
-Recolour ActivateAndRecolour(App& app, const std::function<void()>& activate);
 Json ToJson(const Recolour& r);
 
 }  // namespace ankang::server

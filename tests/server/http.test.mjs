@@ -88,6 +88,7 @@ const endpoints = () => [
   ['GET', '/api/v1/admin/audit-log', undefined, ADMIN],
   ['GET', '/api/v1/admin/statistics', undefined, ADMIN],
   ['POST', '/api/v1/admin/keys/rotate', {}, ADMIN],
+  ['GET', '/api/v1/admin/recolour-jobs', undefined, ADMIN],
 ];
 
 test('every endpoint: allowed roles get through, others are refused (401 / 403)', async () => {
@@ -224,4 +225,37 @@ test('healthz and metrics', async () => {
   assert.match(text, /ankang_declarations_total [1-9]/);
   assert.match(text, /ankang_persons_by_color\{color="green"\} [1-9]/);
   assert.ok(!/\/persons\/[A-Za-z0-9_-]{16}/.test(text), 'route patterns, not paths with ids');
+});
+
+test('rule-set activation: 202 at once, the recolouring job\'s progress reaches its total', async () => {
+  const admin = { token: tokens.admin };
+  const act = await call(srv.base, 'POST', '/api/v1/admin/rulesets/preset:hangzhou/activate', { body: {}, ...admin });
+  assert.equal(act.status, 202, act.text);
+  assert.equal(act.json.active, true);
+  assert.equal((await call(srv.base, 'GET', '/api/v1/rules')).json.id, 'hangzhou');  // in force at once
+  let job = act.json.job;
+  assert.equal(job.kind, 'ruleset');
+  assert.equal(job.subject, 'preset:hangzhou');
+  assert.ok(['queued', 'running', 'finished'].includes(job.state), job.state);
+  for (let i = 0; i < 200 && !['finished', 'superseded', 'failed'].includes(job.state); i++) {
+    await new Promise((t) => setTimeout(t, 50));
+    const r = await call(srv.base, 'GET', `/api/v1/admin/recolour-jobs/${job.job_id}`, admin);
+    assert.equal(r.status, 200, r.text);
+    job = r.json;
+  }
+  assert.equal(job.state, 'finished');
+  assert.ok(job.total >= 2, JSON.stringify(job));
+  assert.equal(job.done, job.total);
+  assert.ok(job.counts.total >= 1 && job.counts.total <= job.total);
+  assert.ok(job.started_at && job.finished_at && job.created_at);
+  assert.equal(typeof job.rate, 'number');
+  const list = await call(srv.base, 'GET', '/api/v1/admin/recolour-jobs', admin);
+  assert.equal(list.json.jobs[0].job_id, job.job_id);
+  const missing = await call(srv.base, 'GET', '/api/v1/admin/recolour-jobs/job_nope', admin);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.json.error.code, 'not_found');
+  const audit = await call(srv.base, 'GET', `/api/v1/admin/audit-log?action=recolour.finished&target=${job.job_id}`, admin);
+  assert.equal(audit.json.entries.length, 1);
+  const back = await call(srv.base, 'POST', '/api/v1/admin/rulesets/preset:default/activate', { body: {}, ...admin });
+  assert.equal(back.status, 202);
 });
