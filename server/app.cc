@@ -144,7 +144,10 @@ Response App::Handle(Request req) {
 
 App::App() = default;
 
-App::~App() { write_behind.reset(); }
+App::~App() {
+  recolour_jobs.reset();  // a running job uses the clock, write_behind and the storage
+  write_behind.reset();
+}
 
 void App::Audit(const Caller& who, const std::string& action, const std::string& target,
                 const Json& detail) {
