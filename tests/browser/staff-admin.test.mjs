@@ -2,7 +2,8 @@
 // a risk-area CSV import (with bad lines, in chunks behind a progress bar)
 // recolours the affected residents; a case-status import likewise; a new rule
 // set is shape-checked (every problem listed), dry-run (the number of residents
-// whose colour would change) and activated; statistics are drawn; an admin
+// whose colour would change) and activated (recolouring in the background
+// behind a progress bar); statistics are drawn; an admin
 // reveals a person's data only through an audited action; staff accounts,
 // trusted issuers, appeals (overdue highlighted) and the audit log; a locked
 // staff account shown and unlocked; the admin's TOTP set-up.
@@ -123,9 +124,14 @@ test('a new rule set: every shape problem listed; the dry run counts the changes
   await shot(page, 'admin-ruleset-dry-run');
   assert.equal(await color(R.a), 'red', 'a dry run changes nothing');
 
+  // In force at once; the recolouring runs in the background behind a progress bar.
   await page.click('#ruleset-activate');
   await page.waitForFunction(() => /Activated/.test(document.querySelector('#ruleset-msg').textContent));
+  await page.waitForSelector('#ruleset-job .job[data-state="finished"]');
+  await page.waitForFunction(() => /recoloured \d/.test(document.querySelector('#ruleset-msg').textContent));
   assert.match(await page.textContent('#ruleset-msg'), /recoloured 1/);
+  assert.match(await page.textContent('#ruleset-job'), /Recolouring finished: 4 人 persons/);
+  assert.deepEqual(await page.$eval('#ruleset-job progress', (p) => [p.value, p.max]), [4, 4]);
   assert.equal((await api(srv.base, 'GET', '/rules')).data.version, next.version);
   assert.equal(await color(R.a), 'green');
   assert.equal(await color(R.b), 'red');
@@ -134,9 +140,17 @@ test('a new rule set: every shape problem listed; the dry run counts the changes
   const preset = list.find((r) => r.ruleset_id === 'preset:default');
   assert.ok(preset);
   const act = await api(srv.base, 'POST', '/admin/rulesets/preset:default/activate', {}, admin);
-  assert.equal(act.status, 200);
-  assert.equal(act.data.recolored, 1);
-  assert.equal(await color(R.a), 'red');
+  assert.equal(act.status, 202);
+  assert.equal(await color(R.a), 'red');  // in force at once
+  let job = act.data.job;
+  while (!['finished', 'superseded', 'failed'].includes(job.state)) {
+    await new Promise((t) => setTimeout(t, 100));
+    job = (await api(srv.base, 'GET', `/admin/recolour-jobs/${job.job_id}`, undefined, admin)).data;
+  }
+  assert.equal(job.state, 'finished');
+  assert.equal(job.done, job.total);
+  assert.equal(job.counts.changed, 1);
+  assert.deepEqual(job.counts.transitions, { 'green->red': 1 });
 });
 
 test('statistics chart codes by colour over time and by region', async () => {

@@ -3,7 +3,9 @@
 // bar and per-line errors), rule sets (shape check, dry run, activation),
 // appeals (overdue highlighted), review regions, trusted issuers (互认), venues
 // (who was there, mark close contacts), persons (audited reveal), staff
-// accounts (sign-in locks with unlock, TOTP) and the audit log. Every call here is audited by the server.
+// accounts (sign-in locks with unlock, TOTP) and the audit log. An activation
+// (and a large import) recolours in the background: its progress bar polls the
+// job until it is over. Every call here is audited by the server.
 import { staffClient } from '../../common/api.js';
 import { h, $, clear } from '../../common/dom.js';
 import { bi, fmtTime, requireStaff, staffHeader, errorText, labelCells } from '../../common/staff.js';
@@ -25,6 +27,49 @@ function say(el, r, okText) {
   el.textContent = errorText(r);
   return false;
 }
+// ---- background recolouring (GET /admin/recolour-jobs/{id}) ----
+const JOB_POLL_MS = 500;
+const JOB_OVER = ['finished', 'superseded', 'failed', 'stopped'];
+function jobText(j) {
+  const n = (x) => (x == null ? '…' : Number(x).toLocaleString('en'));
+  const changed = n(j.counts && j.counts.changed);
+  if (j.state === 'queued') return '等待重新着色 Recolouring queued behind another job';
+  if (j.state === 'running') {
+    return `后台重新着色 Recolouring in the background: ${n(j.done)} / ${n(j.total)} 人 persons · ${n(Math.round(j.rate || 0))}/s · 颜色变化 recoloured ${changed}`;
+  }
+  if (j.state === 'finished') return `重新着色完成 Recolouring finished: ${n(j.done)} 人 persons in ${(j.seconds || 0).toFixed(1)} s · 颜色变化 recoloured ${changed}`;
+  if (j.state === 'superseded') return `已被新的启用取代 Superseded by a newer activation after ${n(j.done)} 人 persons`;
+  return `重新着色中断 Recolouring ${j.state} after ${n(j.done)} 人 persons`;
+}
+// A progress bar for job `job` (as the API answers it), polled until the job is
+// over or the element leaves the page; `done` resolves with the last state seen.
+function jobWatch(job) {
+  const bar = h('progress', { class: 'job-progress', max: 1, value: 0 });
+  const text = h('p', { class: 'job-text', role: 'status' });
+  const el = h('div', { class: 'card job', 'data-job': job.job_id }, text, bar);
+  const show = (j) => {
+    el.dataset.state = j.state;
+    bar.max = Math.max(1, j.total || 0);
+    bar.value = j.state === 'finished' ? bar.max : Math.min(bar.max, j.done || 0);
+    text.className = `job-text ${j.state === 'failed' ? 'error' : j.state === 'finished' ? 'ok' : ''}`;
+    text.textContent = jobText(j);
+  };
+  show(job);
+  const done = new Promise((resolve) => {
+    const poll = async (j) => {
+      if (JOB_OVER.includes(j.state)) { resolve(j); return; }
+      await new Promise((t) => setTimeout(t, JOB_POLL_MS));
+      if (!el.isConnected) { resolve(j); return; }  // another tab was opened
+      const r = await api('GET', `/admin/recolour-jobs/${encodeURIComponent(j.job_id)}`);
+      if (r.status !== 200) { text.className = 'job-text error'; text.textContent = errorText(r); resolve(j); return; }
+      show(r.data);
+      poll(r.data);
+    };
+    poll(job);
+  });
+  return { el, done };
+}
+
 const legend = () => h('p', { class: 'legend' }, Object.entries(COLORS).map(([c, v]) => h('span', null, h('i', { style: { background: v } }), c)));
 
 // ---- statistics ----
@@ -57,6 +102,7 @@ function csvImport(box, { id, path, title, example }) {
   const bar = h('progress', { id: `${id}-progress`, max: 1, value: 0 });
   const summary = msgEl(`${id}-summary`);
   const errs = h('div', { class: 'errors', id: `${id}-errors` });
+  const jobBox = h('div', { id: `${id}-job` });
   file.setAttribute('aria-label', `CSV 文件 file`);
   text.setAttribute('aria-label', 'CSV');
   file.addEventListener('change', async () => { if (file.files[0]) text.value = await file.files[0].text(); });
@@ -73,17 +119,27 @@ function csvImport(box, { id, path, title, example }) {
     let accepted = 0;
     let affected = 0;
     const errors = [];
+    const jobs = [];  // chunks whose recolouring went on in the background (202)
+    clear(jobBox);
     try {
       for (let i = 0; i < lines.length; i += CHUNK_LINES) {
         const chunk = lines.slice(i, i + CHUNK_LINES);
         const r = await api('POST', path, { csv: chunk.join('\n'), first_line: i + 1 });
-        if (r.status !== 200) { errors.push({ line: `${i + 1}–${i + chunk.length}`, code: 'request_failed', message: errorText(r) }); }
+        if (r.status !== 200 && r.status !== 202) { errors.push({ line: `${i + 1}–${i + chunk.length}`, code: 'request_failed', message: errorText(r) }); }
         else {
           accepted += r.data.accepted || 0;
           affected += r.data.recolored || 0;
           errors.push(...(r.data.errors || []));
+          if (r.status === 202 && r.data.job) jobs.push(r.data.job);
         }
         bar.value = Math.min(lines.length, i + chunk.length);
+      }
+      // The jobs run one after the other: follow each to its end.
+      for (const job of jobs) {
+        const w = jobWatch(job);
+        clear(jobBox).append(w.el);
+        const end = await w.done;
+        affected += (end.counts && end.counts.changed) || 0;
       }
     } finally {
       go.disabled = false;
@@ -96,7 +152,7 @@ function csvImport(box, { id, path, title, example }) {
     }
   });
   box.append(h('section', { class: 'card' }, h('h3', null, title), h('p', { class: 'muted' }, example.split('\n')[0]),
-    file, text, h('p', null, go), bar, summary, errs));
+    file, text, h('p', null, go), bar, jobBox, summary, errs));
 }
 
 // ---- risk areas ----
@@ -104,6 +160,7 @@ async function riskTab(box) {
   const q = h('input', { id: 'risk-q', placeholder: '370102 / 历下' });
   const list = h('div', { id: 'risk-list' });
   const msg = msgEl('risk-msg');
+  const jobBox = h('div', { id: 'risk-job' });
   async function search() {
     const r = await api('GET', `/admin/regions?q=${encodeURIComponent(q.value.trim())}`);
     clear(list);
@@ -115,14 +172,20 @@ async function riskTab(box) {
         h('td', null, h('button', { type: 'button', onclick: async () => {
           // One region at a time, merged into the list (the import endpoint merges; PUT replaces all).
           const rr = await api('POST', '/admin/risk-areas/import', { csv: `${a.region},${sel.value}`, first_line: 2 });
-          if (rr.status === 200 && rr.data.errors.length) { msg.className = 'error'; msg.textContent = rr.data.errors.map((e) => e.message).join('; '); return; }
+          if ((rr.status === 200 || rr.status === 202) && rr.data.errors.length) { msg.className = 'error'; msg.textContent = rr.data.errors.map((e) => e.message).join('; '); return; }
+          if (rr.status === 202) {
+            say(msg, rr, `已设置 Set ${a.region} → ${sel.value} · 后台重新着色 recolouring in the background`);
+            const w = jobWatch(rr.data.job);
+            clear(jobBox).append(w.el);
+            return;
+          }
           say(msg, rr, `已设置 Set ${a.region} → ${sel.value} · 颜色变化 recoloured ${rr.data && rr.data.recolored}`);
         } }, bi('设置', 'Set'))));
     })));
   }
   const sf = h('form', { class: 'row' }, h('label', { for: 'risk-q' }, bi('查找地区', 'Search a region')), q, h('button', { type: 'submit' }, bi('查找', 'Search')));
   sf.addEventListener('submit', (e) => { e.preventDefault(); search(); });
-  box.append(h('h2', null, bi('风险地区', 'Risk areas')), h('section', { class: 'card' }, sf, msg, list));
+  box.append(h('h2', null, bi('风险地区', 'Risk areas')), h('section', { class: 'card' }, sf, msg, jobBox, list));
   csvImport(box, { id: 'risk-import', path: '/admin/risk-areas/import', title: bi('批量导入风险地区 (CSV)', 'Bulk import risk areas (CSV)'), example: 'region,level\n370102,high\n370103,medium' });
   search();
 }
@@ -151,6 +214,14 @@ async function rulesTab(box) {
   const text = h('textarea', { rows: 14, id: 'ruleset-json', placeholder: '{"id": "default", "version": "2026.2", ...}', 'aria-label': '规则集 JSON Rule set JSON' });
   const out = h('div', { id: 'ruleset-result' });
   const msg = msgEl('ruleset-msg');
+  const jobBox = h('div', { id: 'ruleset-job' });
+  // The recolouring after an activation, followed to its end.
+  async function follow(job, activated) {
+    const w = jobWatch(job);
+    clear(jobBox).append(w.el);
+    const end = await w.done;
+    if (activated && end.state === 'finished') say(msg, { status: 200 }, `已启用 Activated · 颜色变化 recoloured ${end.counts.changed}`);
+  }
   async function load() {
     const r = await api('GET', '/admin/rulesets');
     clear(list);
@@ -167,8 +238,9 @@ async function rulesTab(box) {
   }
   async function activate(id) {
     const r = await api('POST', `/admin/rulesets/${encodeURIComponent(id)}/activate`, {});
-    say(msg, r, `已启用 Activated · 颜色变化 recoloured ${r.data && r.data.recolored != null ? r.data.recolored : '?'}`);
     load();
+    if (!say(msg, r, '已启用 Activated · 后台重新着色 recolouring in the background')) return;
+    if (r.data.job) await follow(r.data.job, true);
   }
   async function upload() {
     clear(out);
@@ -189,10 +261,14 @@ async function rulesTab(box) {
       h('button', { type: 'button', class: 'primary', id: 'ruleset-activate', onclick: () => activate(r.data.ruleset_id) }, bi('启用此版本', 'Activate this version'))));
     load();
   }
-  box.append(h('h2', null, bi('规则集', 'Rule sets')), msg, list,
+  box.append(h('h2', null, bi('规则集', 'Rule sets')), msg, jobBox, list,
     h('section', { class: 'card' }, h('h3', null, bi('上传新版本', 'Upload a new version')), text,
       h('p', null, h('button', { type: 'button', class: 'primary', id: 'ruleset-upload', onclick: upload }, bi('检查并试运行', 'Check and dry run'))), out));
   load();
+  // A recolouring still going on (an activation made before this page was opened).
+  const jr = await api('GET', '/admin/recolour-jobs');
+  const running = jr.status === 200 && (jr.data.jobs || []).find((j) => j.kind === 'ruleset' && !JOB_OVER.includes(j.state));
+  if (running) follow(running, false);
 }
 
 // ---- appeals ----
