@@ -138,6 +138,13 @@ Response App::Handle(Request req) {
     std::fprintf(stderr, "internal error on %s %s\n", req.method.c_str(), route_name.c_str());
     resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
   }
+  if (resp.pending) {  // answered by a pool thread: counted when it is
+    resp.pending = resp.pending->Then([this, method = req.method, route_name](Response r) {
+      metrics.CountRequest(method, route_name, HttpCode(r.status));
+      return r;
+    });
+    return resp;
+  }
   metrics.CountRequest(req.method, route_name, HttpCode(resp.status));
   return resp;
 }
@@ -145,6 +152,8 @@ Response App::Handle(Request req) {
 App::App() = default;
 
 App::~App() {
+  password_pool.reset();
+  fetch_pool.reset();
   recolour_jobs.reset();  // a running job uses the clock, write_behind and the storage
   write_behind.reset();
 }
@@ -194,7 +203,21 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
     app->db->PutKeyMeta(
         KeyMetaRow{k.kid, Base64UrlEncode(k.public_key), k.not_before, k.not_after});
   }
-  app->otp = MakeOtpSender(opts.otp_webhook);
+  OtpSenderOptions sms;
+  sms.queue = static_cast<size_t>(opts.otp_queue);
+  sms.timeout_ms = opts.otp_timeout_ms;
+  app->otp = MakeOtpSender(opts.otp_webhook, sms);
+  WorkPoolOptions hashing;
+  hashing.name = "ankang-hash";
+  hashing.threads = opts.hash_threads;
+  hashing.queue = static_cast<size_t>(opts.hash_queue);
+  hashing.nice = 5;
+  hashing.max_wait_ms = 7000;  // + one check (~80 ms): under the 10 s header timeout
+  app->password_pool = std::make_unique<WorkPool>(hashing);
+  WorkPoolOptions fetching;
+  fetching.name = "ankang-fetch";
+  fetching.queue = 4;  // waiting at most 4 s, + the fetch's 5 s: under the 10 s header timeout
+  app->fetch_pool = std::make_unique<WorkPool>(fetching);
   LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts
   RegisterAllRoutes(*app);
   App* a = app.get();
@@ -241,6 +264,8 @@ void App::SetRules(ActiveRules r) {
   rules_now = std::move(p);
 }
 
-Response Dispatch(App& app, Request req) { return Dispatch(app.site, std::move(req)); }
+Response Dispatch(App& app, Request req) {
+  return AwaitResponse(Dispatch(app.site, std::move(req)));
+}
 
 }  // namespace ankang::server

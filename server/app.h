@@ -13,6 +13,7 @@
 #include "server/http/metrics.h"
 #include "server/http/request.h"
 #include "server/http/router.h"
+#include "server/http/work_pool.h"
 #include "server/options.h"
 #include "server/outbound/otp_sender.h"
 #include "server/store/storage.h"
@@ -70,6 +71,11 @@ struct App {
   std::mutex rules_mu;
   std::shared_ptr<const ActiveRules> rules_now;
   std::unique_ptr<OtpSender> otp;
+  // Work that must not hold an HTTP worker (http/work_pool.h): Argon2id
+  // password checks and hashes (--hash-threads, niced), and fetching other
+  // issuers' key lists. Stopped first when the App goes.
+  std::unique_ptr<WorkPool> password_pool;
+  std::unique_ptr<WorkPool> fetch_pool;
   Metrics metrics;
   Router router;
   AuthorityCache authority;

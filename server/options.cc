@@ -81,7 +81,16 @@ Flags:
   --issuer-id ID           issuer id written into tokens (default ankang-local)
   --rules NAME|FILE        rule set: default, hangzhou, international or a JSON file (default default)
   --otp-webhook URL        POST one-time codes as JSON to an SMS gateway (http://host:port/path);
-                           default: log "otp sent to 138****5678" only
+                           default: log "otp sent to 138****5678" only. Sent from a queue on
+                           their own threads, with retries: a slow gateway delays no request
+  --otp-queue N            messages waiting for the gateway; beyond, a code request gets 503 with
+                           Retry-After and that code is never sent (default 64)
+  --otp-timeout-ms N       time limit of one attempt to hand a message to the gateway; 3 attempts
+                           with back-off (default 10000)
+  --hash-threads N         threads checking and hashing staff passwords (Argon2id, 64 MiB each),
+                           off the HTTP workers (default 1)
+  --hash-queue N           staff sign-ins waiting for those threads; beyond, 503 with Retry-After
+                           (default 32)
   --screen-token-seconds N expiry of the token shown on screen (default 300)
   --paper-days N           validity of a paper code's token (default 14)
   --session-days N         resident login lifetime (default 30)
@@ -177,6 +186,18 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       if (!value(&o->rules)) return false;
     } else if (a == "--otp-webhook") {
       if (!value(&o->otp_webhook)) return false;
+    } else if (a == "--otp-queue") {
+      if (!number(1, 100000, &n)) return false;
+      o->otp_queue = static_cast<int>(n);
+    } else if (a == "--otp-timeout-ms") {
+      if (!number(100, 120000, &n)) return false;
+      o->otp_timeout_ms = static_cast<int>(n);
+    } else if (a == "--hash-threads") {
+      if (!number(1, 16, &n)) return false;
+      o->hash_threads = static_cast<int>(n);
+    } else if (a == "--hash-queue") {
+      if (!number(1, 10000, &n)) return false;
+      o->hash_queue = static_cast<int>(n);
     } else if (a == "--screen-token-seconds") {
       if (!number(10, 86400, &n)) return false;
       o->screen_token_seconds = n;

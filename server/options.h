@@ -20,6 +20,10 @@ struct Options : HttpOptions {
   std::string issuer_id = "ankang-local";
   std::string rules = "default";  // preset name, or a path to a rule-set JSON file
   std::string otp_webhook;        // http://host:port/path; "" = log sender
+  int otp_queue = 64;             // messages waiting for the gateway (outbound/otp_sender.h)
+  int otp_timeout_ms = 10000;     // per attempt to hand a message to the gateway
+  int hash_threads = 1;           // Argon2id threads (http/work_pool.h), off the HTTP workers
+  int hash_queue = 32;            // sign-ins waiting for them; beyond: 503 + Retry-After
   int64_t screen_token_seconds = 300;
   int64_t paper_days = 14;
   int64_t session_days = 30;

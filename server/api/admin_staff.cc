@@ -55,16 +55,30 @@ Response CreateStaff(App& app, const Request& req) {
     errors.push_back(FieldErrorJson("password", "too_short", "≥ 10 characters"));
   if (!errors.empty()) return FieldErrors(errors);
   s.id = RandomId();
-  s.password_hash = HashPassword(password);
   s.created_at = app.Now();
-  if (!app.db->CreateStaff(s)) {
-    return ErrorResponse(Status::kConflict, "username_taken", "That username exists.");
-  }
-  app.Audit(req.caller, "staff.create", s.id, {{"role", s.role}});
-  return JsonResponse(Status::kCreated, StaffJson(app, s));
+  // Argon2id on the password pool, never on an HTTP worker.
+  return app.password_pool->Run([&app, req, s, password]() mutable {
+    s.password_hash = HashPassword(password);
+    if (!app.db->CreateStaff(s)) {
+      return ErrorResponse(Status::kConflict, "username_taken", "That username exists.");
+    }
+    app.Audit(req.caller, "staff.create", s.id, {{"role", s.role}});
+    return JsonResponse(Status::kCreated, StaffJson(app, s));
+  });
 }
 
+Response UpdateStaffNow(App& app, const Request& req);
+
+// A new password is hashed on the password pool, never on an HTTP worker.
 Response UpdateStaff(App& app, const Request& req) {
+  Response err;
+  auto body = ParseJsonObject(req, &err);
+  if (!body) return err;
+  if (StrField(*body, "password").empty()) return UpdateStaffNow(app, req);
+  return app.password_pool->Run([&app, req] { return UpdateStaffNow(app, req); });
+}
+
+Response UpdateStaffNow(App& app, const Request& req) {
   Response err;
   auto body = ParseJsonObject(req, &err);
   if (!body) return err;

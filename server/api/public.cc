@@ -52,6 +52,17 @@ Response MetricsText(App& app, const Request&) {
     gauges["ankang_persons_by_color{color=\"" + color + "\"}"] = static_cast<double>(n);
   }
   gauges["ankang_declarations_stored"] = static_cast<double>(app.db->CountDeclarations());
+  const OtpSenderStats sms = app.otp->Stats();
+  gauges["ankang_sms_waiting"] = static_cast<double>(sms.waiting);
+  gauges["ankang_sms_sent"] = static_cast<double>(sms.sent);
+  gauges["ankang_sms_failed"] = static_cast<double>(sms.failed);
+  gauges["ankang_sms_refused"] = static_cast<double>(sms.refused);
+  for (const auto& [name, pool] :
+       {std::pair{"password", app.password_pool.get()}, std::pair{"fetch", app.fetch_pool.get()}}) {
+    const std::string label = std::string("{pool=\"") + name + "\"}";
+    gauges["ankang_pool_waiting" + label] = static_cast<double>(pool->Waiting());
+    gauges["ankang_pool_refused" + label] = static_cast<double>(pool->Refused());
+  }
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = app.metrics.Render(gauges);

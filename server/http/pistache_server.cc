@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "server/http/static_files.h"
@@ -75,10 +78,22 @@ void AddSecurityHeaders(Response* resp) {
   resp->headers.emplace_back("X-Frame-Options", "DENY");
 }
 
+// The answers a pool thread still has to send (Response::pending). At shutdown
+// the skin waits for them while the reactors still run, then marks the skin
+// closed: an answer resolved after that is dropped instead of being written
+// to a transport that is gone.
+struct InFlight {
+  std::mutex mu;
+  std::condition_variable cv;
+  int pending = 0;
+  bool open = true;
+};
+
 class ApiHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(ApiHandler)
-  explicit ApiHandler(const HttpSite* site) : site_(site) {}
+  ApiHandler(const HttpSite* site, std::shared_ptr<InFlight> in_flight)
+      : site_(site), in_flight_(std::move(in_flight)) {}
 
   // As Pistache's Http::Handler::onInput (0.0.5), but its error answers
   // (request too large, malformed request) are JSON, an oversize request
@@ -161,12 +176,36 @@ class ApiHandler : public Http::Handler {
     } catch (...) {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
     }
+    if (!resp.pending) {
+      Send(w, preq.method(), preq.resource(), start, std::move(resp));
+      return;
+    }
+    // Answered later by a pool thread (http/work_pool.h): this worker goes on
+    // with other connections; the writer is sent from the resolving thread
+    // (Pistache queues every write to the connection's reactor).
+    {
+      std::lock_guard<std::mutex> l(in_flight_->mu);
+      ++in_flight_->pending;
+    }
+    auto writer = std::make_shared<Http::ResponseWriter>(std::move(w));
+    resp.pending->OnDone([this, in_flight = in_flight_, writer, method = preq.method(),
+                          path = preq.resource(), start](Response answer) {
+      std::lock_guard<std::mutex> l(in_flight->mu);
+      if (in_flight->open) Send(*writer, method, path, start, std::move(answer));  // `this` lives
+      --in_flight->pending;
+      in_flight->cv.notify_all();
+    });
+  }
+
+ private:
+  void Send(Http::ResponseWriter& w, Http::Method method, const std::string& path,
+            std::chrono::steady_clock::time_point start, Response resp) {
     try {
       for (const auto& [name, value] : resp.headers) {
         AddHeader(w, name, value);
       }
       const int code = HttpCode(resp.status);
-      if (preq.method() == Http::Method::Head) resp.body.clear();
+      if (method == Http::Method::Head) resp.body.clear();
       w.send(static_cast<Http::Code>(code), resp.body,
              resp.content_type.empty() ? Http::Mime::MediaType()
                                        : Http::Mime::MediaType::fromString(resp.content_type));
@@ -174,15 +213,14 @@ class ApiHandler : public Http::Handler {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();
-        std::printf("%s %s %d %.1fms\n", Http::methodString(preq.method()),
-                    RouteLabel(preq.resource()).c_str(), code, ms);
+        std::printf("%s %s %d %.1fms\n", Http::methodString(method), RouteLabel(path).c_str(), code,
+                    ms);
       }
     } catch (...) {
       // The peer went away; nothing to answer.
     }
   }
 
- private:
   // The access log shows API route patterns (no ids) and static paths.
   std::string RouteLabel(const std::string& path) {
     if (!IsApiPath(path)) return path.size() > 80 ? path.substr(0, 80) : path;
@@ -194,6 +232,7 @@ class ApiHandler : public Http::Handler {
   }
 
   const HttpSite* site_;
+  std::shared_ptr<InFlight> in_flight_;
 };
 
 }  // namespace
@@ -243,9 +282,18 @@ Response Dispatch(const HttpSite& site, Request req) {
                       "The body is larger than " + std::to_string(opts.max_body_bytes) + " bytes.");
   } else if (IsApiPath(req.path)) {
     resp = site.api(std::move(req));
-    bool has_cache = false;
-    for (const auto& h : resp.headers) has_cache = has_cache || h.first == "Cache-Control";
-    if (!has_cache) resp.headers.emplace_back("Cache-Control", "no-store");
+    auto finish = [](Response r) {
+      bool has_cache = false;
+      for (const auto& h : r.headers) has_cache = has_cache || h.first == "Cache-Control";
+      if (!has_cache) r.headers.emplace_back("Cache-Control", "no-store");
+      AddSecurityHeaders(&r);
+      return r;
+    };
+    if (resp.pending) {
+      resp.pending = resp.pending->Then(finish);
+      return resp;
+    }
+    return finish(std::move(resp));
   } else if (req.method != "GET" && req.method != "HEAD") {
     resp = ErrorResponse(Status::kMethodNotAllowed, "method_not_allowed",
                          "Only GET and HEAD for pages.");
@@ -278,7 +326,8 @@ int RunHttpServer(const HttpSite& site) {
                   .bodyTimeout(std::chrono::seconds(30))
                   .keepaliveTimeout(std::chrono::seconds(60));
   endpoint.init(opts);
-  endpoint.setHandler(Http::make_handler<ApiHandler>(&site));
+  auto in_flight = std::make_shared<InFlight>();
+  endpoint.setHandler(Http::make_handler<ApiHandler>(&site, in_flight));
   endpoint.serveThreaded();
   std::printf("ankang-server listening on http://%s:%u/ %s\n", o.host.c_str(),
               static_cast<unsigned>(static_cast<uint16_t>(endpoint.getPort())),
@@ -287,6 +336,12 @@ int RunHttpServer(const HttpSite& site) {
   int sig = 0;
   sigwait(&sigs, &sig);
   std::printf("ankang-server: signal %d, shutting down\n", sig);
+  {
+    // Answers still being worked on in a pool go out while the reactors run.
+    std::unique_lock<std::mutex> l(in_flight->mu);
+    in_flight->cv.wait_for(l, std::chrono::seconds(10), [&] { return in_flight->pending == 0; });
+    in_flight->open = false;
+  }
   endpoint.shutdown();
   return 0;
 }

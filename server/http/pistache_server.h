@@ -1,7 +1,9 @@
 // The Pistache skin: turns Pistache requests into Request values, sends API
 // paths to the site's API handler and everything else to the static files,
 // adds the security headers, enforces the body limit, writes the access log
-// (route patterns, never personal data). It knows nothing of the application
+// (route patterns, never personal data). An answer that comes later from a
+// pool (http/work_pool.h) is sent from the thread that resolves it: the worker
+// goes on with other connections meanwhile. It knows nothing of the application
 // beyond HttpSite.
 #pragma once
 
@@ -44,7 +46,8 @@ int RunHttpServer(const HttpSite& site);
 
 // Handles one request the way the server does (API or static file), headers
 // included. req.ip is the peer address; Dispatch replaces it with ClientIp()
-// (the one place that reads X-Forwarded-For).
+// (the one place that reads X-Forwarded-For). An answer a pool works on is
+// returned pending (Response::pending, headers added when it resolves).
 Response Dispatch(const HttpSite& site, Request req);
 
 // The client's address: `peer`, unless peer is one of `trusted_proxies`; then

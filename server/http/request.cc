@@ -1,5 +1,7 @@
 #include "server/http/request.h"
 
+#include <condition_variable>
+
 #include "shared/utf8.h"
 
 namespace ankang::server {
@@ -42,6 +44,65 @@ int HttpCode(Status s) {
   return 500;
 }
 
+void PendingResponse::Resolve(Response r) {
+  std::function<void(Response)> done;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!done_) {
+      answer_ = std::move(r);
+      return;
+    }
+    done = std::move(done_);
+  }
+  done(std::move(r));
+}
+
+void PendingResponse::OnDone(std::function<void(Response)> f) {
+  std::optional<Response> ready;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!answer_) {
+      done_ = std::move(f);
+      return;
+    }
+    ready = std::move(answer_);
+    answer_.reset();
+  }
+  f(std::move(*ready));
+}
+
+std::shared_ptr<PendingResponse> PendingResponse::Then(std::function<Response(Response)> f) {
+  auto next = std::make_shared<PendingResponse>();
+  OnDone([next, f = std::move(f)](Response r) {
+    Response out;
+    try {
+      out = f(std::move(r));
+    } catch (...) {
+      out = ErrorResponse(Status::kInternal, "internal", "Internal error.");
+    }
+    next->Resolve(std::move(out));
+  });
+  return next;
+}
+
+Response AwaitResponse(Response r) {
+  while (r.pending) {
+    auto pending = std::move(r.pending);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Response> got;
+    pending->OnDone([&](Response answer) {
+      std::lock_guard<std::mutex> l(mu);
+      got = std::move(answer);
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return got.has_value(); });
+    r = std::move(*got);
+  }
+  return r;
+}
+
 Response JsonResponse(Status s, const Json& body) {
   Response r;
   r.status = s;
@@ -80,6 +141,8 @@ bool PercentDecode(const std::string& in, std::string* out) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       *out += ' ';
+    } else if (in[i] == '\0') {
+      return false;  // a NUL as such, like an encoded one
     } else if (in[i] != '%') {
       *out += in[i];
     } else {

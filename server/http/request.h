@@ -3,7 +3,10 @@
 // Status; HttpCode() is the one place where a Status becomes an HTTP code.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -68,12 +71,40 @@ struct Request {
   }
 };
 
+class PendingResponse;
+
 struct Response {
   Status status = Status::kOk;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set when the answer comes later from another thread (a route whose work
+  // must not hold an HTTP worker, http/work_pool.h); the fields above are then
+  // unused and the answer is what `pending` resolves to.
+  std::shared_ptr<PendingResponse> pending;
 };
+
+// An answer computed on another thread. Resolved once; OnDone(f) runs f with
+// the answer at once when it is there already, else on the resolving thread.
+// Each layer that finishes answers (App::Handle: metrics; Dispatch: headers;
+// the Pistache skin: sending and the access log) chains its step with Then().
+class PendingResponse {
+ public:
+  void Resolve(Response r);
+  // REQUIRES: called at most once (one consumer).
+  void OnDone(std::function<void(Response)> f);
+  // The pending answer f(this answer).
+  std::shared_ptr<PendingResponse> Then(std::function<Response(Response)> f);
+
+ private:
+  std::mutex mu_;
+  std::optional<Response> answer_;
+  std::function<void(Response)> done_;
+};
+
+// The answer itself: r, or what r.pending resolves to (blocks until then).
+// For tests and in-process callers; the HTTP layer never waits.
+Response AwaitResponse(Response r);
 
 // JSON answers.
 Response JsonResponse(Status s, const Json& body);
@@ -83,9 +114,9 @@ Response ErrorResponse(Status s, const std::string& code, const std::string& mes
 Response FieldErrors(const Json& errors);
 
 // Decodes one query-string name or value (application/x-www-form-urlencoded:
-// "+" is a space, %XX a byte). False on a malformed escape ("%zz", "%4"), an
-// encoded NUL or a result that is not UTF-8; the HTTP layer then answers 400
-// and no handler runs.
+// "+" is a space, %XX a byte). False on a malformed escape ("%zz", "%4"), a
+// NUL (encoded or not) or a result that is not UTF-8; the HTTP layer then
+// answers 400 and no handler runs.
 bool PercentDecode(const std::string& in, std::string* out);
 
 // One entry of a 422 list: {"field","code","message"}.

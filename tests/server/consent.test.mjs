@@ -50,14 +50,19 @@ after(async () => {
 });
 
 const api = (method, path, token, body, headers) => call(srv.base, method, path, { token, body, headers });
-const lastTo = (phone, kind) => [...sms].reverse().find((m) => m.phone === phone && m.kind === kind);
+// The webhook is called from the server's sending thread, just after the answer.
+async function until(fn, ms = 5000) {
+  for (const end = Date.now() + ms; !fn() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+  return fn();
+}
+const lastTo = (phone, kind) => until(() => [...sms].reverse().find((m) => m.phone === phone && m.kind === kind));
 
 // Logs a phone in with the code the webhook received.
 async function login(phone = newPhone(), headers = {}) {
   const otp = await api('POST', '/api/v1/auth/otp', undefined, { phone });
   assert.equal(otp.status, 202, otp.text);
   assert.equal(otp.json.dev_code, undefined, 'no dev code without --dev');
-  const r = await api('POST', '/api/v1/auth/login', undefined, { phone, code: lastTo(phone, 'login').code }, headers);
+  const r = await api('POST', '/api/v1/auth/login', undefined, { phone, code: (await lastTo(phone, 'login')).code }, headers);
   assert.equal(r.status, 200, r.text);
   return { phone, token: r.json.token, account: r.json.account_id };
 }
@@ -111,7 +116,7 @@ test('a stranger with the right name and ID gets a request: no data, no declarat
   assert.equal(person.json.region, '110105');
   assert.equal(person.json.guardians, 1);
   // The person was asked on their phone, and sees the requests on their page.
-  const asked = lastTo(v.phone, 'join_request');
+  const asked = await lastTo(v.phone, 'join_request');
   assert.ok(asked && /^\d{6}$/.test(asked.code) && asked.message.includes(asked.code));
   const incoming = (await api('GET', '/api/v1/join-requests', v.token)).json.incoming;
   assert.equal(incoming.length, 2);
@@ -138,7 +143,7 @@ test('no oracle: the same answer for a right and a wrong name; 429 after repeate
   const o2 = (await api('GET', '/api/v1/join-requests', wrong.token)).json.outgoing[0];
   assert.equal(o2.state, o1.state);
   const bad1 = await api('POST', `/api/v1/join-requests/${o1.id}/confirm`, right.token, { code: '000000' });
-  const bad2 = await api('POST', `/api/v1/join-requests/${o2.id}/confirm`, wrong.token, { code: lastTo(v.phone, 'join_request').code });
+  const bad2 = await api('POST', `/api/v1/join-requests/${o2.id}/confirm`, wrong.token, { code: (await lastTo(v.phone, 'join_request')).code });
   assert.equal(bad1.status, 422);
   assert.equal(bad2.status, 422);
   assert.deepEqual(bad2.json, bad1.json);
@@ -176,7 +181,7 @@ test('consent by the code sent to the person\'s phone; the person is told when s
   const son = await login();
   const req = await api('POST', '/api/v1/family', son.token, joinBody(v.name, v.id, 'child'));
   assert.equal(req.status, 202);
-  const sent = lastTo(v.phone, 'join_request');
+  const sent = await lastTo(v.phone, 'join_request');
   assert.ok(sent, 'a code went to the phone on record');
   const id = req.json.request_id;
   assert.equal((await api('POST', `/api/v1/join-requests/${id}/confirm`, son.token, { code: '999999' })).json.error.code, 'bad_code');
@@ -191,7 +196,7 @@ test('consent by the code sent to the person\'s phone; the person is told when s
   assert.equal(persons[0].person_id, v.pid);
   assert.equal(persons[0].relation, 'child');
   assert.equal((await api('GET', `/api/v1/persons/${v.pid}`, son.token)).status, 200);
-  const told = lastTo(v.phone, 'notice');
+  const told = await lastTo(v.phone, 'notice');
   assert.ok(told && told.message.includes('136****'), 'the person is told who joined');
   assert.equal((await api('POST', `/api/v1/join-requests/${id}/confirm`, son.token, { code: sent.code })).status, 409);
   assert.ok((await audit('family.join_confirm')).some((e) => e.target === v.pid));
@@ -252,7 +257,7 @@ test('guardians under the person\'s control: strangers cannot fill the slots; th
   const joined = sms.length;
   const rm = await api('DELETE', `/api/v1/persons/${v.pid}/guardians/${other.account_id}`, v.token);
   assert.deepEqual(rm.json, { removed: true });
-  assert.ok(sms.slice(joined).some((m) => m.phone === v.phone && m.kind === 'notice'), 'the person is told');
+  assert.ok(await until(() => sms.slice(joined).some((m) => m.phone === v.phone && m.kind === 'notice')), 'the person is told');
   list = (await api('GET', `/api/v1/persons/${v.pid}/guardians`, v.token)).json;
   assert.equal(list.guardians.length, 1);
   const removed = (await audit('guardian.remove')).filter((e) => e.target === v.pid);
