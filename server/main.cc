@@ -161,6 +161,7 @@ int Wipe(const Options& o) {
 
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IOLBF, 0);
+  umask(077);  // every file and folder the server makes (database, -wal, -shm, keys) is private
   Options o;
   std::string error;
   if (!ParseOptions(argc, argv, &o, &error)) {

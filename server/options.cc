@@ -91,6 +91,9 @@ Flags:
                            off the HTTP workers (default 1)
   --hash-queue N           staff sign-ins waiting for those threads; beyond, 503 with Retry-After
                            (default 32)
+  --metrics-token TOKEN    GET /metrics from other than loopback with "Authorization: Bearer
+                           TOKEN"; without it /metrics answers only loopback clients that came
+                           through no proxy (X-Forwarded-For) other than a --trusted-proxy
   --screen-token-seconds N expiry of the token shown on screen (default 300)
   --paper-days N           validity of a paper code's token (default 14)
   --session-days N         resident login lifetime (default 30)
@@ -198,6 +201,12 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--hash-queue") {
       if (!number(1, 10000, &n)) return false;
       o->hash_queue = static_cast<int>(n);
+    } else if (a == "--metrics-token") {
+      if (!value(&o->metrics_token)) return false;
+      if (o->metrics_token.size() < 16) {
+        *error = "--metrics-token wants at least 16 characters";
+        return false;
+      }
     } else if (a == "--screen-token-seconds") {
       if (!number(10, 86400, &n)) return false;
       o->screen_token_seconds = n;

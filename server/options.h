@@ -24,6 +24,7 @@ struct Options : HttpOptions {
   int otp_timeout_ms = 10000;     // per attempt to hand a message to the gateway
   int hash_threads = 1;           // Argon2id threads (http/work_pool.h), off the HTTP workers
   int hash_queue = 32;            // sign-ins waiting for them; beyond: 503 + Retry-After
+  std::string metrics_token;      // Bearer token for /metrics from a non-loopback client
   int64_t screen_token_seconds = 300;
   int64_t paper_days = 14;
   int64_t session_days = 30;

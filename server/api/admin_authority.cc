@@ -42,7 +42,7 @@ Response PutRiskAreas(App& app, const Request& req) {
     const std::string region = StrField(list[i], "region");
     const std::string level = StrField(list[i], "level");
     if (!IsKnownRegion(region))
-      errors.push_back(FieldErrorJson(f + ".region", "bad_region", region));
+      errors.push_back(FieldErrorJson(f + ".region", "bad_region", SafeEcho(region)));
     if (level != "high" && level != "medium" && level != "low") {
       errors.push_back(FieldErrorJson(f + ".level", "not_allowed", "high, medium or low"));
     }
@@ -115,7 +115,8 @@ Response PutReviewRegions(App& app, const Request& req) {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string r = list[i].is_string() ? list[i].get<std::string>() : "";
     if (!IsKnownRegion(r)) {
-      errors.push_back(FieldErrorJson("regions[" + std::to_string(i) + "]", "bad_region", r));
+      errors.push_back(
+          FieldErrorJson("regions[" + std::to_string(i) + "]", "bad_region", SafeEcho(r)));
     }
     regions.push_back(r);
   }
@@ -168,7 +169,7 @@ Response ImportRiskAreas(App& app, const Request& req) {
     std::transform(level.begin(), level.end(), level.begin(),
                    [](unsigned char ch) { return std::tolower(ch); });
     if (!IsKnownRegion(f[0])) {
-      errors.push_back(LineError(line, "bad_region", "unknown GB/T 2260 code: " + f[0]));
+      errors.push_back(LineError(line, "bad_region", "unknown GB/T 2260 code: " + SafeEcho(f[0])));
     } else if (level != "high" && level != "medium" && level != "low") {
       errors.push_back(LineError(line, "bad_level", "level must be high, medium or low"));
     } else {
@@ -212,7 +213,7 @@ Response ImportCaseStatus(App& app, const Request& req) {
     }
     auto type = IdTypeFromString(f[0]);
     if (!type) {
-      errors.push_back(LineError(line, "bad_id_type", "unknown id_type: " + f[0]));
+      errors.push_back(LineError(line, "bad_id_type", "unknown id_type: " + SafeEcho(f[0])));
       return;
     }
     std::string id_number;
@@ -224,7 +225,7 @@ Response ImportCaseStatus(App& app, const Request& req) {
     }
     const auto& st = CaseStatuses();
     if (std::find(st.begin(), st.end(), f[2]) == st.end()) {
-      errors.push_back(LineError(line, "bad_status", "unknown status: " + f[2]));
+      errors.push_back(LineError(line, "bad_status", "unknown status: " + SafeEcho(f[2])));
       return;
     }
     const std::string since = f.size() == 4 ? f[3] : "";

@@ -101,9 +101,13 @@ Json AppealJson(App& app, const AppealRow& a) {
 
 Response ListAppeals(App& app, const Request& req) {
   Json out = Json::array();
+  Json persons = Json::array();
   for (const AppealRow& a : app.db->ListAppeals(req.Query("state"))) {
     out.push_back(AppealJson(app, a));
+    if (persons.size() < 500) persons.push_back(a.person_id);  // the audit entry stays small
   }
+  app.Audit(req.caller, "appeal.read", "",
+            {{"state", req.Query("state")}, {"count", out.size()}, {"persons", persons}});
   return JsonResponse(Status::kOk, out);
 }
 

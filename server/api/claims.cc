@@ -83,6 +83,9 @@ Response Pending(App& app, const Request& req) {
                    {"note", c.note},
                    {"claimant_phone_masked", MaskPhone(AccountPhone(app, c.account_id))}});
   }
+  Json claims = Json::array();
+  for (const Json& c : out) claims.push_back(c["id"]);
+  app.Audit(req.caller, "claim.read", "", {{"count", out.size()}, {"claims", claims}});
   return JsonResponse(Status::kOk, out);
 }
 

@@ -3,10 +3,24 @@
 #include <algorithm>
 #include <cctype>
 
+#include "shared/mask.h"
+
 namespace ankang::server {
 
 Json LineError(int64_t line, const std::string& code, const std::string& msg) {
   return {{"line", line}, {"code", code}, {"message", msg}};
+}
+
+std::string SafeEcho(const std::string& value) {
+  const auto digits = std::count_if(value.begin(), value.end(),
+                                    [](unsigned char c) { return c >= '0' && c <= '9'; });
+  if (digits >= 7) return MaskIdNumber(value);
+  size_t chars = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const bool starts_char = (static_cast<unsigned char>(value[i]) & 0xC0) != 0x80;
+    if (starts_char && ++chars > 32) return value.substr(0, i) + "…";
+  }
+  return value;
 }
 
 bool SplitCsvLine(const std::string& line, std::vector<std::string>* out) {

@@ -1,6 +1,7 @@
 // Routes anyone may call: keys, rules, public risk areas, liveness, metrics,
 // and (with --dev only) the movable clock.
 #include "server/api/routes.h"
+#include "server/crypto/crypto.h"
 #include "shared/token.h"
 
 namespace ankang::server {
@@ -45,7 +46,36 @@ Response Healthz(App& app, const Request&) {
                                     {"dev", app.opts.dev}});
 }
 
-Response MetricsText(App& app, const Request&) {
+bool IsLoopback(const std::string& ip) {
+  return ip == "::1" || ip.rfind("127.", 0) == 0 || ip.rfind("::ffff:127.", 0) == 0;
+}
+
+// /metrics: the local monitoring (a loopback client that came through no
+// proxy, or through a --trusted-proxy that named a loopback client), or anyone
+// with --metrics-token as a Bearer token. An untrusted proxy on loopback (an
+// nginx without --trusted-proxy) sets X-Forwarded-For: not local then.
+bool MetricsAllowed(App& app, const Request& req) {
+  const std::string& token = app.opts.metrics_token;
+  if (!token.empty()) {
+    const std::string h = req.Header("authorization");
+    if (h.rfind("Bearer ", 0) == 0 && ConstantTimeEquals(h.substr(7), token)) return true;
+  }
+  if (!IsLoopback(req.ip)) return false;
+  if (req.Header("x-forwarded-for").empty()) return true;
+  for (const std::string& p : app.opts.trusted_proxies) {
+    if (IsLoopback(p)) return true;  // req.ip is then the client nginx named
+  }
+  return false;
+}
+
+Response MetricsText(App& app, const Request& req) {
+  if (!MetricsAllowed(app, req)) {
+    Response r = ErrorResponse(Status::kForbidden, "forbidden",
+                               "The metrics are for local monitoring (loopback) or with the "
+                               "--metrics-token (Authorization: Bearer).");
+    if (!app.opts.metrics_token.empty()) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
   std::map<std::string, double> gauges;
   for (const auto& [color, n] : app.db->CountPersonsByColor()) {
     if (color.empty()) continue;

@@ -31,6 +31,10 @@ Response Pending(App& app, const Request& req) {
                    {"due_at", app.Iso(d.review_due)},
                    {"declaration", body}});
   }
+  // Who saw whose declarations (the queue shows personal data).
+  Json persons = Json::array();
+  for (const Json& d : out) persons.push_back(d["person_id"]);
+  app.Audit(req.caller, "review.read", "", {{"count", out.size()}, {"persons", persons}});
   return JsonResponse(Status::kOk, out);
 }
 

@@ -1,6 +1,7 @@
 #include "server/store/sqlite.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <string>
@@ -169,7 +170,18 @@ class SqliteConn {
 }  // namespace
 
 std::unique_ptr<Storage> OpenSqliteStorage(const std::string& path) {
-  return std::make_unique<SqlStorage<SqliteConn>>(path);
+  auto storage = std::make_unique<SqlStorage<SqliteConn>>(path);
+  // Personal data: the file and its -wal and -shm are the owner's alone (a
+  // file made by an older version may be 0644). SQLite gives a -wal or -shm
+  // it creates later the database file's mode.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string f = path + suffix;
+    struct stat st;
+    if (::stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+      ::chmod(f.c_str(), 0600);
+    }
+  }
+  return storage;
 }
 
 void BackupSqliteFile(const std::string& from, const std::string& to) {
