@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config nodejs npm emscripten libpistache-dev libqrencode-dev
       nlohmann-json3-dev catch2 libsqlite3-dev libsodium-dev liboath-dev libpq-dev postgresql sqlite3 curl jq
-      zbar-tools chromium fonts-droid-fallback fonts-liberation wrk nginx-light)
+      zbar-tools chromium fonts-droid-fallback fonts-liberation wrk nginx-light
+      clang libclang-rt-14-dev)  # the last two: libFuzzer, ASan, UBSan (scripts/fuzz.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
