@@ -1,5 +1,6 @@
 #include "shared/dates.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace ankang {
@@ -24,6 +25,22 @@ int DaysInMonth(int y, int m) {
   }
   return kDays[m - 1];
 }
+
+// The local times an instant is shown as: 0001-01-01T00:00:00 to
+// 9999-12-31T23:59:59. An instant outside (a foreign token's expiry of
+// INT64_MAX, say) shows as the nearest end instead of overflowing.
+constexpr int64_t kMinLocalSeconds = -62135596800;
+constexpr int64_t kMaxLocalSeconds = 253402300799;
+
+// Seconds since 1970-01-01T00:00:00 in t's own offset, clamped to the range above.
+int64_t LocalSeconds(const Instant& t) {
+  constexpr int64_t kSlack = int64_t{1} << 40;  // > any int minutes * 60
+  const int64_t s =
+      std::clamp(t.unix_seconds, kMinLocalSeconds - kSlack, kMaxLocalSeconds + kSlack);
+  return std::clamp(s + int64_t{t.offset_minutes} * 60, kMinLocalSeconds, kMaxLocalSeconds);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - (b - 1)) / b; }
 
 }  // namespace
 
@@ -104,25 +121,22 @@ std::optional<Instant> ParseInstant(std::string_view s) {
 }
 
 std::string FormatInstant(const Instant& t) {
-  int64_t local = t.unix_seconds + t.offset_minutes * 60;
-  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  int64_t secs = local - days * 86400;
-  Date d = CivilFromDays(days);
-  int off = t.offset_minutes < 0 ? -t.offset_minutes : t.offset_minutes;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day,
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60), t.offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  const int64_t local = LocalSeconds(t);
+  const int64_t days = FloorDiv(local, 86400);
+  const int64_t secs = local - days * 86400;
+  const Date d = CivilFromDays(days);
+  const int64_t off = t.offset_minutes < 0 ? -int64_t{t.offset_minutes} : t.offset_minutes;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02lld:%02lld", d.year, d.month,
+                d.day, static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                static_cast<int>(secs % 60), t.offset_minutes < 0 ? '-' : '+',
+                static_cast<long long>(off / 60), static_cast<long long>(off % 60));
   return buf;
 }
 
 std::string FormatLocalTime(const Instant& t) { return FormatInstant(t).substr(11, 5); }
 
-Date LocalDate(const Instant& t) {
-  int64_t local = t.unix_seconds + t.offset_minutes * 60;
-  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  return CivilFromDays(days);
-}
+Date LocalDate(const Instant& t) { return CivilFromDays(FloorDiv(LocalSeconds(t), 86400)); }
 
 Instant AtLocalTime(const Date& d, int hour, int minute, int offset_minutes) {
   int64_t local = DaysFromCivil(d) * 86400 + hour * 3600 + minute * 60;

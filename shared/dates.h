@@ -35,12 +35,13 @@ std::string FormatDate(const Date& d);
 
 // ISO 8601 "YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm)"; the offset is kept.
 std::optional<Instant> ParseInstant(std::string_view s);
-// "YYYY-MM-DDThh:mm:ss+08:00" in the instant's own offset.
+// "YYYY-MM-DDThh:mm:ss+08:00" in the instant's own offset. An instant whose
+// local time falls outside the years 0001-9999 shows as the nearest end of them.
 std::string FormatInstant(const Instant& t);
 // "hh:mm" local time.
 std::string FormatLocalTime(const Instant& t);
 
-// The local calendar date of an instant in its offset.
+// The local calendar date of an instant in its offset (clamped as FormatInstant).
 Date LocalDate(const Instant& t);
 // The instant at local time h:m on date d in the given offset.
 Instant AtLocalTime(const Date& d, int hour, int minute, int offset_minutes);

@@ -131,3 +131,21 @@ TEST_CASE("AddWorkingDays skips Saturdays and Sundays, keeping time and offset",
   CHECK(add("2026-11-20T20:00:00Z", 1) == "2026-11-23T20:00:00+00:00");
   CHECK(add("2026-11-21T04:00:00+08:00", 1) == "2026-11-23T04:00:00+08:00");
 }
+
+TEST_CASE("instants outside years 1-9999 show as the nearest end, without overflow", "[dates]") {
+  // A foreign token's expiry of INT64_MAX reached FormatInstant (a signed overflow, UBSan).
+  const int64_t max = INT64_MAX, min = INT64_MIN;
+  CHECK(ankang::FormatInstant(Instant{max, 480}) == "9999-12-31T23:59:59+08:00");
+  CHECK(ankang::FormatInstant(Instant{min, 480}) == "0001-01-01T00:00:00+08:00");
+  CHECK(ankang::FormatInstant(Instant{max, -720}) == "9999-12-31T23:59:59-12:00");
+  CHECK(ankang::FormatInstant(Instant{0, INT32_MIN}).size() > 19);
+  CHECK(ankang::FormatInstant(Instant{0, INT32_MAX}).size() > 19);
+  CHECK(ankang::LocalDate(Instant{max, 480}) == Date{9999, 12, 31});
+  CHECK(ankang::LocalDate(Instant{min, 0}) == Date{1, 1, 1});
+  CHECK(ankang::FormatLocalTime(Instant{max, 0}) == "23:59");
+  // The ends themselves are exact.
+  CHECK(ankang::FormatInstant(*ankang::ParseInstant("9999-12-31T23:59:59+14:00")) ==
+        "9999-12-31T23:59:59+14:00");
+  CHECK(ankang::FormatInstant(*ankang::ParseInstant("0001-01-01T00:00:00-14:00")) ==
+        "0001-01-01T00:00:00-14:00");
+}
