@@ -449,6 +449,19 @@ ParsedToken ParseToken(std::string_view qr) {
   return t;
 }
 
+std::string ValidityProblem(const CodeClaims& c, int64_t now, int64_t max_validity_seconds) {
+  if (c.expires_at < c.issued_at) return "expires before it was issued";
+  // Both differences in unsigned arithmetic: exact here, where int64 could overflow.
+  const uint64_t span = static_cast<uint64_t>(c.expires_at) - static_cast<uint64_t>(c.issued_at);
+  if (span > static_cast<uint64_t>(max_validity_seconds)) return "valid for longer than allowed";
+  if (c.expires_at > now &&
+      static_cast<uint64_t>(c.expires_at) - static_cast<uint64_t>(now) >
+          static_cast<uint64_t>(max_validity_seconds)) {
+    return "expires too far in the future";
+  }
+  return "";
+}
+
 std::string Base64UrlEncode(const Bytes& data) {
   static const char kAlpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;

@@ -72,6 +72,13 @@ struct ParsedToken {
 // Parses "AK1:..." (prefix required). ok=false for anything malformed.
 ParsedToken ParseToken(std::string_view qr);
 
+// Whether a token's claimed validity is believable at `now`: "" when it is,
+// else why not. A trusted issuer's key vouches for the claims, not for how long
+// the issuer made them last: refused are an expiry before the issue time, a
+// validity longer than max_validity_seconds, and an expiry more than
+// max_validity_seconds after now. No overflow whatever the claims.
+std::string ValidityProblem(const CodeClaims& claims, int64_t now, int64_t max_validity_seconds);
+
 // Base64url without padding (keys in /api/v1/keys are JWK-style "x").
 std::string Base64UrlEncode(const Bytes& data);
 bool Base64UrlDecode(std::string_view text, Bytes* out);

@@ -1,5 +1,7 @@
 #include "server/domain/verify.h"
 
+#include <algorithm>
+
 #include "server/crypto/crypto.h"
 #include "server/domain/scoring.h"
 #include "shared/dates.h"
@@ -33,8 +35,9 @@ bool SignedBy(const ParsedToken& t, const Bytes& public_key) {
 }
 
 // Another issuer's token: unknown_issuer unless the admin trusts that issuer;
-// then its signature (with that issuer's keys, each inside its window) and
-// expiry decide, and the answer names the issuer.
+// then its signature (with that issuer's keys, each inside its window), the
+// plausibility of its validity (bad_validity) and its expiry decide, and the
+// answer names the issuer.
 Json VerifyTrustedIssuer(App& app, const ParsedToken& t, Json out) {
   const int64_t now = app.Now();
   out["issuer"] = t.claims.issuer;
@@ -55,12 +58,24 @@ Json VerifyTrustedIssuer(App& app, const ParsedToken& t, Json out) {
   bool ok = key != nullptr && Base64UrlDecode(StrField(*key, "x"), &pub) && SignedBy(t, pub);
   if (ok) {
     // A key signs only inside its window (tokens it signed then stay valid until they expire).
-    auto nb = Seconds((*key)["not_before"]);
-    auto na = Seconds((*key)["not_after"]);
-    if ((nb && t.claims.issued_at < *nb - 300) || (na && t.claims.issued_at > *na)) ok = false;
+    // (300 s of clock skew before not_before; a window end of any value, no overflow.)
+    auto nb = Seconds(key->value("not_before", Json()));
+    auto na = Seconds(key->value("not_after", Json()));
+    if ((nb && t.claims.issued_at < *nb &&
+         static_cast<uint64_t>(*nb) - static_cast<uint64_t>(t.claims.issued_at) > 300) ||
+        (na && t.claims.issued_at > *na)) {
+      ok = false;
+    }
   }
   if (!ok) {
     out["status"] = "bad_signature";
+    return out;
+  }
+  // The issuer chose the expiry: believed only within the longest validity we
+  // issue ourselves (paper codes) and a day's margin.
+  const int64_t max_validity = (std::max<int64_t>(14, app.opts.paper_days) + 1) * 86400;
+  if (!ValidityProblem(t.claims, now, max_validity).empty()) {
+    out["status"] = "bad_validity";
     return out;
   }
   PutClaims(app, t, &out);

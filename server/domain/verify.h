@@ -13,10 +13,11 @@
 namespace ankang::server {
 
 // The verify answer for a QR text: "malformed", "bad_signature",
-// "unknown_issuer", "expired", "current" or "changed" (our resident's colour
-// differs from the token's). Another issuer's token is checked with the keys
-// the admin registered for it; we hold none of its residents' data, so the
-// token's colour is the answer.
+// "unknown_issuer", "bad_validity", "expired", "current" or "changed" (our
+// resident's colour differs from the token's). Another issuer's token is
+// checked with the keys the admin registered for it, and its validity must be
+// believable (ValidityProblem in shared/token.h); we hold none of its
+// residents' data, so the token's colour is the answer.
 Json VerifyQr(App& app, const std::string& qr);
 
 // Checks a key list {"issuer"?, "keys":[{kid, x, not_before?, not_after?}]} (or the

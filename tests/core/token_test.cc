@@ -496,5 +496,36 @@ TEST_CASE("ParseToken survives arbitrary bytes", "[token]") {
   }
 }
 
+TEST_CASE("ValidityProblem bounds a token's claimed validity without overflow", "[token]") {
+  const int64_t now = 1795000000, day = 86400, max = 15 * day;
+  CodeClaims c;
+  c.issued_at = now - 60;
+  c.expires_at = now + 240;
+  CHECK(ValidityProblem(c, now, max).empty());
+  c.expires_at = c.issued_at + max;  // exactly the limit
+  CHECK(ValidityProblem(c, now, max).empty());
+  c.expires_at = now - day;  // expired: still plausible (verify answers "expired")
+  c.issued_at = now - 2 * day;
+  CHECK(ValidityProblem(c, now, max).empty());
+  c.issued_at = now;
+  c.expires_at = now + max + 1;
+  CHECK(ValidityProblem(c, now, max) == "valid for longer than allowed");
+  c.issued_at = now + 30 * day;  // short, but far in the future
+  c.expires_at = c.issued_at + 300;
+  CHECK(ValidityProblem(c, now, max) == "expires too far in the future");
+  c.expires_at = c.issued_at - 1;
+  CHECK(ValidityProblem(c, now, max) == "expires before it was issued");
+  // The extremes a signed CBOR integer can carry (exp = INT64_MAX verified as valid).
+  c.issued_at = INT64_MIN;
+  c.expires_at = INT64_MAX;
+  CHECK(ValidityProblem(c, now, max) == "valid for longer than allowed");
+  c.issued_at = INT64_MAX - 10;
+  c.expires_at = INT64_MAX;
+  CHECK(ValidityProblem(c, now, max) == "expires too far in the future");
+  c.issued_at = INT64_MIN;
+  c.expires_at = INT64_MIN + 10;
+  CHECK(ValidityProblem(c, now, max).empty());
+}
+
 }  // namespace
 }  // namespace ankang

@@ -59,6 +59,7 @@ const STATUS_TEXT = {
   expired: ['已过期 · 无效', 'EXPIRED · not valid'],
   bad_signature: ['签名无效 · 伪造或损坏', 'BAD SIGNATURE · forged or damaged'],
   unknown_issuer: ['未知签发方 · 不予认可', 'UNKNOWN ISSUER · not recognised'],
+  bad_validity: ['有效期不可信 · 不予认可', 'IMPLAUSIBLE VALIDITY · not accepted'],
   malformed: ['不是健康码', 'NOT A HEALTH CODE'],
   stale_keys: ['离线密钥列表过旧,请联网更新', 'Key list too old: connect to refresh'],
   error: ['查验失败', 'Verification failed'],
