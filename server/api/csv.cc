@@ -56,7 +56,15 @@ std::optional<CsvChunk> ReadCsv(const Request& req, Response* err) {
   if (!body) return std::nullopt;
   CsvChunk c;
   if (body->contains("first_line") && (*body)["first_line"].is_number_integer()) {
-    c.first_line = std::max<int64_t>(1, (*body)["first_line"].get<int64_t>());
+    // get<int64_t> of a number above INT64_MAX wraps: read it signed or unsigned as stored.
+    const Json& n = (*body)["first_line"];
+    const bool huge = n.is_number_unsigned() && n.get<uint64_t>() > uint64_t{kMaxCsvFirstLine};
+    if (huge || n.get<int64_t>() > kMaxCsvFirstLine) {
+      *err = ErrorResponse(Status::kBadRequest, "bad_first_line",
+                           "first_line must be at most " + std::to_string(kMaxCsvFirstLine) + ".");
+      return std::nullopt;
+    }
+    c.first_line = std::max<int64_t>(1, n.get<int64_t>());
   }
   const std::string csv = StrField(*body, "csv");
   size_t i = 0;

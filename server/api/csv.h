@@ -16,14 +16,17 @@
 namespace ankang::server {
 
 constexpr size_t kMaxCsvLines = 2000;  // per request; the page sends chunks
+// The largest first_line accepted (a larger one is answered 400): line numbers
+// stay far from overflowing and exact in JavaScript.
+constexpr int64_t kMaxCsvFirstLine = 1000000000;
 
 struct CsvChunk {
   int64_t first_line = 1;  // line number of lines[0] in the whole file
   std::vector<std::string> lines;
 };
 
-// {"csv": "...", "first_line": n} -> lines; on a bad body or too many lines
-// *err is the answer.
+// {"csv": "...", "first_line": n} -> lines; on a bad body, a first_line above
+// kMaxCsvFirstLine or too many lines *err is the answer (first_line below 1 reads as 1).
 std::optional<CsvChunk> ReadCsv(const Request& req, Response* err);
 
 // One CSV record (RFC 4180 quoting within the line), fields trimmed; false on
