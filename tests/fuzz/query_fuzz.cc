@@ -67,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Router::Match m = Routes().Find(size % 2 ? "GET" : "POST", in);
   if (m.route != nullptr) {
     for (const auto& [name, value] : m.params) {
-      if (value.empty() || value.find('/') != std::string::npos) Fail("a bad route parameter");
+      // Segments are %-decoded (router.cc), so a value may hold any byte; never nothing.
+      if (value.empty()) Fail("an empty route parameter");
     }
   }
   return 0;

@@ -37,6 +37,7 @@ TEST_CASE("query: malformed escapes are refused", "[query]") {
   CHECK(Malformed("abc%"));
   CHECK(Malformed("%g1"));
   CHECK(Malformed("a%00b"));   // a NUL would cut the value short further down
+  CHECK(Malformed(std::string("a\0b", 3)));  // so would a raw one (found by the query fuzzer)
   CHECK(Malformed("%E5%8E"));  // half a character
   CHECK(Malformed("%C0%AF"));  // an overlong form
   CHECK(Malformed("\xff"));    // raw bytes are checked as well
