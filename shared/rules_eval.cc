@@ -409,7 +409,8 @@ Text NextStep(const Json& rule, const Json& facts, int streak) {
   if (!n) return t;
   double left = next->begin().key() == "streak" ? *n - streak : std::ceil(*n);
   if (!std::isfinite(left) || left > 1e6) return t;
-  std::string count = std::to_string(std::max<int64_t>(1, static_cast<int64_t>(left)));
+  // Clamped before the conversion: a double below INT64_MIN does not convert.
+  std::string count = std::to_string(static_cast<int64_t>(std::max(1.0, left)));
   if (next->begin().key() == "streak") {
     t.zh = "再连续正常打卡 " + count + " 天可转为绿码";
     t.en = "green after " + count + " more normal check-in" + (count == "1" ? "" : "s");
@@ -445,7 +446,11 @@ Verdict Evaluate(const Json& rule_set, const Json& facts_in) {
     watching.emplace(&watch);
   }
   const Json* health = Lookup(facts, "health.streak");
-  if (health && health->is_number()) v.streak = static_cast<int>(health->get<double>());
+  if (health && health->is_number()) {
+    // Facts may come from a caller (the wasm evaluate()): a number beyond int
+    // does not convert, so it is clamped first.
+    v.streak = static_cast<int>(std::clamp(health->get<double>(), -1e9, 1e9));
+  }
 
   std::vector<const Json*> fired_rules;
   auto rules = rule_set.find("rules");

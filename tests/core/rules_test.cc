@@ -375,5 +375,24 @@ TEST_CASE("Evaluate on a preset gives the decisive rule's next step", "[rules]")
   CHECK(intl.rules_version == "international@2026.1");
 }
 
+TEST_CASE("Evaluate reads numbers beyond int from the facts without UB", "[rules]") {
+  // Facts can come from a caller (wasm evaluate()); these converted a double
+  // out of range to an integer (UBSan: float-cast-overflow).
+  const Json facts = J(R"({"health":{"hold":"yellow","streak":1e300},"x":-1e300})");
+  Verdict v = Evaluate(LoadPreset("default"), facts);
+  CHECK(v.streak == 1000000000);
+  v = Evaluate(LoadPreset("default"), J(R"({"health":{"streak":-1e300}})"));
+  CHECK(v.streak == -1000000000);
+  const Json rs = J(R"({"id":"t","version":"1","name":{"zh":"t","en":"t"},
+    "params":{"validity_hours":336,"yellow_clear_streak":7,"red_clear_streak":14,
+              "review":false,"edit_policy":"daily"},"green":{"advice":{"zh":"g","en":"g"}},
+    "rules":[{"id":"r","color":"yellow","when":true,"reason":{"zh":"r","en":"r"},
+              "advice":{"zh":"a","en":"a"},"next":{"streak":{"var":"x"}}}]})");
+  REQUIRE(CheckRuleSet(rs).empty());
+  v = Evaluate(rs, facts);
+  CHECK(v.color == Color::kYellow);
+  CHECK(v.next_step.en == "green after 1 more normal check-in");
+}
+
 }  // namespace
 }  // namespace ankang
