@@ -267,32 +267,33 @@ constexpr size_t ColumnCount(const char* columns) {
   return n;
 }
 
-// The SQL built from a Table, once per row type.
+// The SQL built from a Table, once per row type. The strings are never
+// destroyed: an App destroyed at exit (a static in the tests) still writes.
 template <typename Row>
 struct Sql {
   static_assert(ColumnCount(Table<Row>::kColumns) ==
                     std::tuple_size_v<decltype(Table<Row>::Fields(std::declval<Row&>()))>,
                 "a Table's column list and its Fields() must have the same length");
   static const std::string& SelectWhere() {
-    static const std::string s =
-        std::string("SELECT ") + Table<Row>::kColumns + " FROM " + Table<Row>::kName + " WHERE ";
+    static const std::string& s = *new std::string(std::string("SELECT ") + Table<Row>::kColumns +
+                                                   " FROM " + Table<Row>::kName + " WHERE ");
     return s;
   }
   static const std::string& Insert() {
-    static const std::string s = [] {
+    static const std::string& s = *new std::string([] {
       std::string q = std::string("INSERT INTO ") + Table<Row>::kName + " (" +
                       Table<Row>::kColumns + ") VALUES (?";
       for (size_t i = 1; i < ColumnCount(Table<Row>::kColumns); ++i) q += ", ?";
       return q + ")";
-    }();
+    }());
     return s;
   }
   static const std::string& DeleteByKey() {
-    static const std::string s = [] {
+    static const std::string& s = *new std::string([] {
       const std::string cols = Table<Row>::kColumns;
       return std::string("DELETE FROM ") + Table<Row>::kName + " WHERE " +
              cols.substr(0, cols.find(',')) + " = ?";
-    }();
+    }());
     return s;
   }
 };

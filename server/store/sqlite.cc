@@ -121,12 +121,18 @@ class SqliteConn {
       throw StorageError("cannot open database: " + msg);
     }
     sqlite3_busy_timeout(db_, 5000);
-    if (reader) {
-      Exec("PRAGMA query_only=1");
-    } else {
-      Exec("PRAGMA journal_mode=WAL");
-      Exec("PRAGMA synchronous=FULL");
-      Exec("PRAGMA foreign_keys=ON");
+    try {
+      if (reader) {
+        Exec("PRAGMA query_only=1");
+      } else {
+        Exec("PRAGMA journal_mode=WAL");  // throws on a file that is not a database
+        Exec("PRAGMA synchronous=FULL");
+        Exec("PRAGMA foreign_keys=ON");
+      }
+    } catch (...) {
+      sqlite3_close(db_);  // no destructor runs for a constructor that throws
+      db_ = nullptr;
+      throw;
     }
   }
   ~SqliteConn() {
