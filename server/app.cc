@@ -154,6 +154,7 @@ App::App() = default;
 App::~App() {
   password_pool.reset();
   fetch_pool.reset();
+  import_pool.reset();
   recolour_jobs.reset();  // a running job uses the clock, write_behind and the storage
   write_behind.reset();
 }
@@ -218,6 +219,10 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   fetching.name = "ankang-fetch";
   fetching.queue = 4;  // waiting at most 4 s, + the fetch's 5 s: under the 10 s header timeout
   app->fetch_pool = std::make_unique<WorkPool>(fetching);
+  WorkPoolOptions importing;
+  importing.name = "ankang-import";
+  importing.queue = 4;  // a 64 KiB chunk takes well under a second, + --recolour-wait-ms
+  app->import_pool = std::make_unique<WorkPool>(importing);
   LoadStoredRules(*app);  // an activated uploaded rule set outlives restarts
   RegisterAllRoutes(*app);
   App* a = app.get();

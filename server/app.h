@@ -72,10 +72,11 @@ struct App {
   std::shared_ptr<const ActiveRules> rules_now;
   std::unique_ptr<OtpSender> otp;
   // Work that must not hold an HTTP worker (http/work_pool.h): Argon2id
-  // password checks and hashes (--hash-threads, niced), and fetching other
-  // issuers' key lists. Stopped first when the App goes.
+  // password checks and hashes (--hash-threads, niced), fetching other
+  // issuers' key lists, and the CSV imports. Stopped first when the App goes.
   std::unique_ptr<WorkPool> password_pool;
   std::unique_ptr<WorkPool> fetch_pool;
+  std::unique_ptr<WorkPool> import_pool;
   Metrics metrics;
   Router router;
   AuthorityCache authority;

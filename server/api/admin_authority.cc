@@ -290,8 +290,15 @@ void RegisterAuthorityRoutes(App& app) {
   r.Add("GET", "/api/v1/admin/review-regions", kAdmin, GetReviewRegions);
   r.Add("PUT", "/api/v1/admin/review-regions", kAdmin, PutReviewRegions);
   r.Add("GET", "/api/v1/admin/regions", kAdmin, SearchRegions);
-  r.Add("POST", "/api/v1/admin/risk-areas/import", kAdmin, ImportRiskAreas);
-  r.Add("POST", "/api/v1/admin/case-status/import", kAdmin, ImportCaseStatus);
+  // A chunk (up to 64 KiB: validation, keyed hashes, one transaction, the wait
+  // for its recolouring) runs on the import pool, never on an HTTP worker.
+  auto on_pool = [](Handler h) {
+    return [h](App& app, const Request& req) {
+      return app.import_pool->Run([h, &app, req] { return h(app, req); });
+    };
+  };
+  r.Add("POST", "/api/v1/admin/risk-areas/import", kAdmin, on_pool(ImportRiskAreas));
+  r.Add("POST", "/api/v1/admin/case-status/import", kAdmin, on_pool(ImportCaseStatus));
 }
 
 }  // namespace ankang::server

@@ -36,14 +36,14 @@ bool SplitCsvLine(const std::string& line, std::vector<std::string>* out);
 // {"line", "code", "message"}: one entry of an import's error list.
 Json LineError(int64_t line, const std::string& code, const std::string& msg);
 
-// True when the first field is `first` (case-insensitive, after a UTF-8 BOM).
-bool IsHeader(const std::vector<std::string>& fields, const char* first);
-
 // A value from the request quoted in an error message: masked as an ID number
 // when it holds 7 or more digits (an ID or phone number in the wrong column or
 // field must not come back in the report, which may be shared), at most 32
 // characters.
 std::string SafeEcho(const std::string& value);
+
+// True when the first field is `first` (case-insensitive, after a UTF-8 BOM).
+bool IsHeader(const std::vector<std::string>& fields, const char* first);
 
 // Calls fn(line, fields) for each record of a chunk: blank lines and # comments
 // are skipped, as is a header on line 1 (first field `header`); a line with an

@@ -88,7 +88,8 @@ Response MetricsText(App& app, const Request& req) {
   gauges["ankang_sms_failed"] = static_cast<double>(sms.failed);
   gauges["ankang_sms_refused"] = static_cast<double>(sms.refused);
   for (const auto& [name, pool] :
-       {std::pair{"password", app.password_pool.get()}, std::pair{"fetch", app.fetch_pool.get()}}) {
+       {std::pair{"password", app.password_pool.get()}, std::pair{"fetch", app.fetch_pool.get()},
+        std::pair{"import", app.import_pool.get()}}) {
     const std::string label = std::string("{pool=\"") + name + "\"}";
     gauges["ankang_pool_waiting" + label] = static_cast<double>(pool->Waiting());
     gauges["ankang_pool_refused" + label] = static_cast<double>(pool->Refused());

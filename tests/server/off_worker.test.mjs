@@ -1,13 +1,14 @@
 // Nothing slow on an HTTP worker, against the real binary with its default 2
 // worker threads: a gateway that answers in 5 s (or never, or refuses the
 // connection) while clients ask for one-time codes; bursts of staff sign-ins
-// (Argon2id, ~80 ms and 64 MiB each); a slow key-list fetch. Meanwhile /healthz
-// (and GET /code) are timed. A code answered 202 is queued and delivered; a code
-// answered 503 (queue full) is never sent. Figures are printed (median, p99).
+// (Argon2id, ~80 ms and 64 MiB each); a slow key-list fetch; 64 KiB CSV
+// imports. Meanwhile /healthz (and GET /code) are timed. A code answered 202 is
+// queued and delivered; a code answered 503 (queue full) is never sent.
+// Figures are printed (median, p99).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startServer, call, newPhone, freePort, loginResident, declaration } from './lib.mjs';
+import { startServer, call, newPhone, newId, freePort, loginResident, declaration } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,8 +70,8 @@ async function probe(base, path, stop, token) {
 // to an idle server by itself (other work on a shared test machine).
 async function healthzLimit(base) {
   let n = 0;
-  const idle = stats(await probe(base, '/healthz', () => ++n > 100));
-  return { limit: Math.max(100, 2 * idle.p99), idle };
+  const idle = stats(await probe(base, '/healthz', () => ++n > 150));
+  return { limit: Math.round(100 + idle.p99), idle };
 }
 
 function stats(ms) {
@@ -93,11 +94,11 @@ test('a gateway answering in 5 s: /healthz stays fast while 6 clients ask for co
         const r = await call(srv.base, 'POST', '/api/v1/auth/otp', { body: { phone } });
         results.push({ phone, status: r.status, ms: performance.now() - t0, retry: r.headers.get('retry-after'),
           code: r.json?.error?.code, sent: r.json?.sent });
-        await sleep(50);
+        await sleep(200);
       }
     });
     const healthz = probe(srv.base, '/healthz', () => done);
-    await sleep(3000);
+    await sleep(4000);
     done = true;
     await Promise.all(clients);
     const h = stats(await healthz);
@@ -111,7 +112,7 @@ test('a gateway answering in 5 s: /healthz stays fast while 6 clients ask for co
     assert.deepEqual(results.filter((r) => r.status !== 202 && r.status !== 503), []);
     // 2 sending threads busy for 5 s + a queue of 4: the 7th code and later find it full.
     assert.equal(queued.length, 6, JSON.stringify(results.slice(0, 10)));
-    assert.ok(refused.length >= 10);
+    assert.ok(refused.length >= 5);
     assert.ok(queued.every((r) => r.sent === true));
     assert.ok(refused.every((r) => r.code === 'sms_busy' && Number(r.retry) > 0));
     // Every queued code arrives (2 at a time, 5 s each); no refused one ever does.
@@ -222,14 +223,17 @@ test('sign-ins beyond the hashing queue: 503 busy with Retry-After, the rest 200
       call(srv.base, 'POST', '/api/v1/auth/staff', { body: { username: 'venue', password: 'ankang-dev' } })));
     const busy = answers.filter((a) => a.status === 503);
     assert.deepEqual(answers.filter((a) => a.status !== 200 && a.status !== 503).map((a) => a.text), []);
-    assert.ok(busy.length >= 8, `${busy.length} answered 503`);
-    assert.ok(answers.filter((a) => a.status === 200).length >= 3);
+    const statuses = JSON.stringify(answers.map((a) => a.status));
+    // One hashing, two waiting: the rest are refused at once.
+    assert.ok(busy.length >= 8, statuses);
+    assert.ok(answers.some((a) => a.status === 200), statuses);
     for (const b of busy) {
       assert.equal(b.json.error.code, 'busy');
       assert.ok(Number(b.headers.get('retry-after')) >= 1);
     }
     // Nothing is left waiting: a later sign-in is answered at once.
-    assert.equal((await call(srv.base, 'POST', '/api/v1/auth/staff', { body: { username: 'venue', password: 'ankang-dev' } })).status, 200);
+    const later = await call(srv.base, 'POST', '/api/v1/auth/staff', { body: { username: 'venue', password: 'ankang-dev' } });
+    assert.equal(later.status, 200, later.text);
     assert.match((await call(srv.base, 'GET', '/metrics')).text, /ankang_pool_refused\{pool="password"\} (\d+)/);
   } finally {
     await srv.stop();
@@ -263,5 +267,32 @@ test('a key list that takes 3 s to fetch holds no HTTP worker', async () => {
     await srv.stop();
     srv.cleanup();
     slow.close();
+  }
+});
+
+test('a 64 KiB case-status import (1,100 lines) runs off the HTTP workers', async () => {
+  const srv = await startServer();
+  try {
+    const admin = (await call(srv.base, 'POST', '/api/v1/auth/staff', { body: { username: 'admin', password: 'ankang-dev' } })).json.token;
+    const lines = ['id_type,id_number,status,since'];
+    for (let i = 0; i < 1100; i++) lines.push(`resident_id,${newId()},confirmed,2026-01-01`);
+    const { limit } = await healthzLimit(srv.base);
+    let done = false;
+    const healthz = probe(srv.base, '/healthz', () => done);
+    const times = [];
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      const r = await call(srv.base, 'POST', '/api/v1/admin/case-status/import', { token: admin, body: { csv: lines.join('\n') } });
+      times.push(performance.now() - t0);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.accepted, 1100);
+    }
+    done = true;
+    const h = stats(await healthz);
+    console.log(`5 imports of 1,100 lines: ${JSON.stringify(stats(times))}; /healthz meanwhile ${JSON.stringify(h)}`);
+    assert.ok(h.p99 < limit, `${JSON.stringify(h)} (limit ${limit})`);
+  } finally {
+    await srv.stop();
+    srv.cleanup();
   }
 });
