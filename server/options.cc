@@ -95,6 +95,10 @@ Flags:
                            TOKEN"; without it /metrics answers only loopback clients that came
                            through no proxy (X-Forwarded-For) other than a --trusted-proxy
   --screen-token-seconds N expiry of the token shown on screen (default 300)
+  --offline-token-hours N  validity of the offline code a phone shows without network, never
+                           beyond the code's own (default 24)
+  --offline-token-refresh-minutes N
+                           a page fetches a new offline code at most this often (default 30)
   --paper-days N           validity of a paper code's token (default 14)
   --session-days N         resident login lifetime (default 30)
   --staff-session-hours N  staff login lifetime (default 12)
@@ -210,6 +214,12 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--screen-token-seconds") {
       if (!number(10, 86400, &n)) return false;
       o->screen_token_seconds = n;
+    } else if (a == "--offline-token-hours") {
+      if (!number(1, 72, &n)) return false;
+      o->offline_token_hours = n;
+    } else if (a == "--offline-token-refresh-minutes") {
+      if (!number(1, 720, &n)) return false;
+      o->offline_token_refresh_minutes = n;
     } else if (a == "--paper-days") {
       if (!number(1, 60, &n)) return false;
       o->paper_days = n;

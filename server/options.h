@@ -26,6 +26,11 @@ struct Options : HttpOptions {
   int hash_queue = 32;            // sign-ins waiting for them; beyond: 503 + Retry-After
   std::string metrics_token;      // Bearer token for /metrics from a non-loopback client
   int64_t screen_token_seconds = 300;
+  // An offline code (shown while the phone has no network) lasts this long,
+  // never beyond the code's own validity; a page fetches a new one at most once
+  // per refresh period (domain/codes.h).
+  int64_t offline_token_hours = 24;
+  int64_t offline_token_refresh_minutes = 30;
   int64_t paper_days = 14;
   int64_t session_days = 30;
   int64_t staff_session_hours = 12;

@@ -272,7 +272,7 @@ const char* ParseClaims(const Bytes& b, CodeClaims* c) {
   uint64_t n;
   if (!r.Head(5, &n)) return "payload is not a CBOR map";
   if (n > 16) return "payload has too many claims";
-  enum { kIss = 1, kIat = 2, kExp = 4, kP = 8, kC = 16, kN = 32, kT = 64, kAll = 127 };
+  enum { kIss = 1, kIat = 2, kExp = 4, kP = 8, kC = 16, kN = 32, kT = 64, kAll = 127, kK = 128 };
   int seen = 0;
   for (uint64_t i = 0; i < n; ++i) {
     Key k;
@@ -302,6 +302,11 @@ const char* ParseClaims(const Bytes& b, CodeClaims* c) {
     } else if (!k.is_int && k.s == "t") {
       bit = kT;
       ok = r.Text(&c->id_tail);
+    } else if (!k.is_int && k.s == "k") {
+      bit = kK;
+      int64_t v = -1;
+      ok = r.Int(&v) && v == static_cast<int64_t>(TokenKind::kOffline);  // a screen token omits it
+      if (ok) c->kind = static_cast<TokenKind>(v);
     } else {
       return "unknown claim";
     }
@@ -310,12 +315,14 @@ const char* ParseClaims(const Bytes& b, CodeClaims* c) {
     seen |= bit;
   }
   if (!r.AtEnd()) return "trailing bytes after claims";
-  if (seen != kAll) return "a required claim is missing";
+  if ((seen & kAll) != kAll) return "a required claim is missing";
   if (c->issuer.empty()) return "issuer is empty";
   return nullptr;
 }
 
 }  // namespace
+
+const char* ToString(TokenKind k) { return k == TokenKind::kOffline ? "offline" : "screen"; }
 
 std::string Base45Encode(const Bytes& data) {
   std::string out;
@@ -379,7 +386,8 @@ SignInput PrepareToken(const CodeClaims& claims, const std::string& kid) {
   PutBytes(&in.protected_header, reinterpret_cast<const uint8_t*>(kid.data()), kid.size());
 
   Bytes& p = in.payload;
-  PutHead(&p, 5, 7);
+  const bool kind = claims.kind != TokenKind::kScreen;
+  PutHead(&p, 5, kind ? 8 : 7);
   PutInt(&p, kClaimIss);
   PutText(&p, claims.issuer);
   PutInt(&p, kClaimIat);
@@ -394,6 +402,10 @@ SignInput PrepareToken(const CodeClaims& claims, const std::string& kid) {
   PutText(&p, claims.name_masked);
   PutText(&p, "t");
   PutText(&p, claims.id_tail);
+  if (kind) {
+    PutText(&p, "k");
+    PutInt(&p, static_cast<int64_t>(claims.kind));
+  }
 
   in.to_be_signed = SigStructure(in.protected_header, in.payload);
   return in;

@@ -9,13 +9,19 @@
 //   protected = {1: -8, 4: bstr(kid)}                          (exactly these two)
 //   claims    = {1: iss text, 6: iat int, 4: exp int,          (CWT, RFC 8392)
 //                "p": person_ref text, "c": colour uint,       (private claims:
-//                "n": name_masked text, "t": id_tail text}      one-letter text keys,
-//                                                                 2 bytes each vs 3 for -260..)
+//                "n": name_masked text, "t": id_tail text,      one-letter text keys,
+//                ? "k": kind uint}                                2 bytes each vs 3 for -260..)
 //   colour    = 0 green, 1 gray, 2 yellow, 3 red (= Color's values).
-// ParseToken accepts exactly this: every claim present once, no unknown keys,
-// an empty unprotected map, valid UTF-8, no trailing bytes. A new format gets a
-// new prefix. nlohmann/json is not used: its CBOR reader rejects integer keys.
-// A typical token is about 240 characters: QR version 10-M in alphanumeric mode.
+//   kind      = absent for a screen (or paper) code; 1 for an offline code. An
+//               offline code is shown while the phone has no network: it lasts
+//               hours, not minutes, and its issued-at is the time of the data
+//               behind it, which the verifier shows. 0 is never written (one
+//               encoding per token).
+// ParseToken accepts exactly this: every required claim present once, no
+// unknown keys, an empty unprotected map, valid UTF-8, no trailing bytes. A new
+// format gets a new prefix. nlohmann/json is not used: its CBOR reader rejects
+// integer keys. A typical token is about 240 characters (an offline one 5 more):
+// QR version 10-M in alphanumeric mode.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +41,12 @@ std::string Base45Encode(const Bytes& data);
 // false on any character outside the alphabet, a dangling single char, or a value overflow.
 bool Base45Decode(std::string_view text, Bytes* out);
 
+// What a token is for. A screen token lasts minutes and is refreshed while the
+// phone is online; an offline token is fetched beside it now and then and shown
+// when the phone is offline.
+enum class TokenKind { kScreen = 0, kOffline = 1 };
+const char* ToString(TokenKind k);  // "screen", "offline"
+
 struct CodeClaims {
   std::string issuer;      // issuer id, e.g. "ankang-local"
   int64_t issued_at = 0;   // Unix seconds
@@ -43,6 +55,7 @@ struct CodeClaims {
   Color color = Color::kGreen;
   std::string name_masked;  // 张*三
   std::string id_tail;      // last 4 of the ID number
+  TokenKind kind = TokenKind::kScreen;
 };
 
 // COSE_Sign1 parts. protected_header = bstr(CBOR {1: -8 (EdDSA), 4: kid}).

@@ -140,7 +140,7 @@ std::string InspectTokenJs(const std::string& qr) {
   out["claims"] = {{"issuer", t.claims.issuer},         {"issued_at", t.claims.issued_at},
                    {"expires_at", t.claims.expires_at}, {"person_ref", t.claims.person_ref},
                    {"color", ToString(t.claims.color)}, {"name_masked", t.claims.name_masked},
-                   {"id_tail", t.claims.id_tail}};
+                   {"id_tail", t.claims.id_tail},       {"kind", ToString(t.claims.kind)}};
   out["to_be_signed"] = Base64UrlEncode(t.to_be_signed);
   out["signature"] = Base64UrlEncode(t.signature);
   return out.dump();

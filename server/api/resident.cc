@@ -198,7 +198,7 @@ Response Declare(App& app, const Request& req) {
   if (refused) return err;
   app.metrics.CountDeclaration();
   std::optional<IssuedCode> code =
-      IssueCode(app, *app.db->GetPerson(person->id), TokenKind::kScreen);
+      IssueCode(app, *app.db->GetPerson(person->id), CodeUse::kScreen, WantsOfflineCode(req));
   return JsonResponse(Status::kCreated, {{"person_id", person->id},
                                          {"declaration_id", d.id},
                                          {"code", code ? code->Code() : Json(nullptr)}});
@@ -209,7 +209,7 @@ Response ListPersons(App& app, const Request& req) {
   for (const GuardianRow& g : app.db->GuardianshipsOfAccount(req.caller.subject_id)) {
     std::optional<PersonRow> p = app.db->GetPerson(g.person_id);
     if (!p) continue;
-    std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kScreen);
+    std::optional<IssuedCode> code = IssueCode(app, *p, CodeUse::kScreen, WantsOfflineCode(req));
     out.push_back({{"person_id", p->id},
                    {"name_masked", p->name_masked},
                    {"relation", g.relation},
@@ -221,7 +221,7 @@ Response ListPersons(App& app, const Request& req) {
 Response GetCode(App& app, const Request& req) {
   std::optional<PersonRow> p = ReachablePerson(app, req.caller, req.Param("id"));
   if (!p) return NotYours();
-  std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kScreen);
+  std::optional<IssuedCode> code = IssueCode(app, *p, CodeUse::kScreen, WantsOfflineCode(req));
   if (!code) return NoDeclaration();
   Response r;
   r.status = Status::kOk;
@@ -254,7 +254,7 @@ Response CheckIn(App& app, const Request& req) {
     return ErrorResponse(Status::kConflict, "already_checked_in",
                          "Already checked in today. 今日已打卡。");
   }
-  std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kScreen);
+  std::optional<IssuedCode> code = IssueCode(app, *p, CodeUse::kScreen, WantsOfflineCode(req));
   Response r;
   r.status = Status::kCreated;
   r.body = std::move(code->json);
@@ -264,7 +264,7 @@ Response CheckIn(App& app, const Request& req) {
 Response PaperCode(App& app, const Request& req) {
   std::optional<PersonRow> p = ReachablePerson(app, req.caller, req.Param("id"));
   if (!p) return NotYours();
-  std::optional<IssuedCode> code = IssueCode(app, *p, TokenKind::kPaper);
+  std::optional<IssuedCode> code = IssueCode(app, *p, CodeUse::kPaper);
   if (!code) return NoDeclaration();
   std::optional<EncodedQr> qr = EncodeQr(code->qr);
   if (!qr) return ErrorResponse(Status::kInternal, "internal", "Internal error.");

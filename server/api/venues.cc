@@ -179,7 +179,7 @@ Response CheckIn(App& app, const Request& req) {
   const int64_t now = app.Now();
   Json visits = Json::array();
   for (auto& [p, temp] : who) {
-    std::optional<IssuedCode> code = IssueCode(app, p, TokenKind::kScreen);
+    std::optional<IssuedCode> code = IssueCode(app, p, CodeUse::kScreen);
     VisitRow row;
     row.id = RandomId();
     row.venue_id = v->id;

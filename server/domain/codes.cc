@@ -1,7 +1,10 @@
 #include "server/domain/codes.h"
 
+#include <algorithm>
+
 #include "server/domain/scoring.h"
 #include "server/domain/write_behind.h"
+#include "shared/dates.h"
 #include "shared/token.h"
 
 namespace ankang::server {
@@ -9,14 +12,35 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
+// The offline code's claims and its part of the answer. It lasts
+// --offline-token-hours but never beyond the code's own validity (a code that
+// expires turns yellow: the offline code must not outlive it green).
+Json OfflineCode(App& app, const CodeClaims& screen, const std::string& code_valid_until) {
+  CodeClaims c = screen;
+  c.kind = TokenKind::kOffline;
+  c.expires_at = c.issued_at + app.opts.offline_token_hours * 3600;
+  if (std::optional<Instant> until = ParseInstant(code_valid_until)) {
+    if (until->unix_seconds > c.issued_at)
+      c.expires_at = std::min(c.expires_at, until->unix_seconds);
+  }
+  const int64_t refresh_after =
+      std::min(c.issued_at + app.opts.offline_token_refresh_minutes * 60, c.expires_at);
+  app.metrics.CountSignature(ToString(c.kind));
+  return {{"qr", app.signing.Sign(c)},           {"kind", ToString(c.kind)},
+          {"color", ToString(c.color)},          {"issued_at", app.Iso(c.issued_at)},
+          {"expires_at", app.Iso(c.expires_at)}, {"refresh_after", app.Iso(refresh_after)}};
+}
+
 }  // namespace
 
-std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
+bool WantsOfflineCode(const Request& req) { return req.Query("offline") == "1"; }
+
+std::optional<IssuedCode> IssueCode(App& app, PersonRow p, CodeUse use, bool with_offline) {
   std::optional<CurrentCode> s = CodeOnRead(app, p);
   if (!s) return std::nullopt;
   const int64_t now = app.Now();
   const int64_t ttl =
-      kind == TokenKind::kScreen ? app.opts.screen_token_seconds : app.opts.paper_days * kDay;
+      use == CodeUse::kScreen ? app.opts.screen_token_seconds : app.opts.paper_days * kDay;
   CodeClaims claims;
   claims.issuer = app.opts.issuer_id;
   claims.issued_at = now;
@@ -26,14 +50,18 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, TokenKind kind) {
   claims.name_masked = p.name_masked;
   claims.id_tail = p.id_tail;
   const std::string qr = app.signing.Sign(claims);
+  app.metrics.CountSignature(use == CodeUse::kScreen ? "screen" : "paper");
 
   IssuedCode out;
   out.token_expires_at = now + ttl;
   // The verdict's fields as stored, and the token's beside them, without
   // parsing the one or building a document for the other.
-  const Json token = {{"issued_at", app.Iso(now)},           {"qr", qr},
-                      {"qr_expires_at", app.Iso(now + ttl)}, {"person_id", p.id},
-                      {"name_masked", p.name_masked},        {"id_tail", p.id_tail}};
+  Json token = {{"issued_at", app.Iso(now)},           {"qr", qr},
+                {"qr_expires_at", app.Iso(now + ttl)}, {"person_id", p.id},
+                {"name_masked", p.name_masked},        {"id_tail", p.id_tail}};
+  if (with_offline && use == CodeUse::kScreen) {
+    token["offline_code"] = OfflineCode(app, claims, s->valid_until);
+  }
   const std::string more = token.dump(-1, ' ', false, Json::error_handler_t::replace);
   out.json = std::move(s->fields);
   if (out.json.size() < 2 || out.json.back() != '}') out.json = "{}";

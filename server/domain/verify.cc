@@ -19,7 +19,8 @@ std::optional<int64_t> Seconds(const Json& v) {
   return std::nullopt;
 }
 
-// The claims a valid signature vouches for.
+// The claims a valid signature vouches for, and how old the data behind
+// them is (an offline code's data can be hours old).
 void PutClaims(const App& app, const ParsedToken& t, Json* out) {
   (*out)["name_masked"] = t.claims.name_masked;
   (*out)["id_tail"] = t.claims.id_tail;
@@ -27,6 +28,8 @@ void PutClaims(const App& app, const ParsedToken& t, Json* out) {
   (*out)["issued_at"] = app.Iso(t.claims.issued_at);
   (*out)["expires_at"] = app.Iso(t.claims.expires_at);
   (*out)["kid"] = t.kid;
+  (*out)["kind"] = ToString(t.claims.kind);
+  (*out)["data_age_seconds"] = std::max<int64_t>(0, app.Now() - t.claims.issued_at);
 }
 
 // True when t carries an EdDSA signature by public_key.

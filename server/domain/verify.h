@@ -14,10 +14,13 @@ namespace ankang::server {
 
 // The verify answer for a QR text: "malformed", "bad_signature",
 // "unknown_issuer", "bad_validity", "expired", "current" or "changed" (our
-// resident's colour differs from the token's). Another issuer's token is
-// checked with the keys the admin registered for it, and its validity must be
-// believable (ValidityProblem in shared/token.h); we hold none of its
-// residents' data, so the token's colour is the answer.
+// resident's colour differs from the token's). A signed token's answer names
+// its kind ("screen" or "offline": an offline code is valid until its own
+// expiry, hours after the data behind it) and data_age_seconds, how old that
+// data is. Another issuer's token is checked with the keys the admin
+// registered for it, and its validity must be believable (ValidityProblem in
+// shared/token.h); we hold none of its residents' data, so the token's colour
+// is the answer.
 Json VerifyQr(App& app, const std::string& qr);
 
 // Checks a key list {"issuer"?, "keys":[{kid, x, not_before?, not_after?}]} (or the

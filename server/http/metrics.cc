@@ -36,6 +36,11 @@ void Metrics::CountCode(const std::string& color) {
   ++codes_[color];
 }
 
+void Metrics::CountSignature(const std::string& kind) {
+  std::lock_guard<std::mutex> l(mu_);
+  ++signatures_[kind];
+}
+
 void Metrics::CountVerify(const std::string& status) {
   std::lock_guard<std::mutex> l(mu_);
   ++verifies_[status];
@@ -59,6 +64,13 @@ std::string Metrics::Render(const std::map<std::string, double>& gauges) const {
     auto it = codes_.find(c);
     o << "ankang_codes_issued_total{color=\"" << c << "\"} "
       << (it == codes_.end() ? 0 : it->second) << "\n";
+  }
+  o << "# HELP ankang_tokens_signed_total Code tokens signed since start, by kind.\n"
+       "# TYPE ankang_tokens_signed_total counter\n";
+  for (const char* k : {"screen", "offline", "paper"}) {
+    auto it = signatures_.find(k);
+    o << "ankang_tokens_signed_total{kind=\"" << k << "\"} "
+      << (it == signatures_.end() ? 0 : it->second) << "\n";
   }
   o << "# HELP ankang_verifications_total Verifications since start, by result.\n"
        "# TYPE ankang_verifications_total counter\n";

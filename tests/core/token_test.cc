@@ -267,6 +267,40 @@ TEST_CASE("A typical token fits QR version 10-M in alphanumeric mode", "[token]"
   }
 }
 
+TEST_CASE("An offline token carries its kind; a screen token is byte for byte as before",
+          "[token]") {
+  const Keys keys;
+  CodeClaims c = TypicalClaims();
+  const std::string screen = SignToken(c, "k20261121", keys.signer());
+  c.kind = TokenKind::kOffline;
+  const std::string offline = SignToken(c, "k20261121", keys.signer());
+  CAPTURE(screen.size(), offline.size());
+  CHECK(offline.size() <= 311);                // still V10-M
+  CHECK(offline.size() - screen.size() <= 6);  // "k": 1 is 3 bytes
+  const ParsedToken s = ParseToken(screen);
+  const ParsedToken o = ParseToken(offline);
+  REQUIRE(s.ok);
+  REQUIRE(o.ok);
+  CHECK(s.claims.kind == TokenKind::kScreen);
+  CHECK(o.claims.kind == TokenKind::kOffline);
+  CHECK(keys.Verify(o));
+  CHECK(std::string(ToString(o.claims.kind)) == "offline");
+  CHECK(std::string(ToString(s.claims.kind)) == "screen");
+  // The screen payload has no "k" at all (verifiers of the old format read it).
+  const SignInput in = PrepareToken(TypicalClaims(), "k1");
+  CHECK(in.payload[0] == 0xa7);  // a map of 7
+  CodeClaims oc = TypicalClaims();
+  oc.kind = TokenKind::kOffline;
+  CHECK(PrepareToken(oc, "k1").payload[0] == 0xa8);
+  // The kind is signed: turning an offline token into a screen one breaks the signature.
+  const ParsedToken again = ParseToken(offline);
+  const SignInput stripped = PrepareToken(TypicalClaims(), "k20261121");
+  const ParsedToken forged =
+      ParseToken(Tok(Cose(stripped.protected_header, stripped.payload, again.signature)));
+  REQUIRE(forged.ok);
+  CHECK_FALSE(keys.Verify(forged));
+}
+
 TEST_CASE("Tampering with any byte of a signed token never yields a valid signature", "[token]") {
   const Keys keys;
   const std::string tok = SignToken(TypicalClaims(), "k1", keys.signer());
@@ -475,6 +509,30 @@ TEST_CASE("Malformed: text claims must be valid UTF-8", "[token]") {
   Entries e = GoodClaimEntries();
   e[5].second = Tstr("\xf0\x9f\x98\x80 Ünïcode 张");  // valid 1-4 byte sequences
   CHECK(ParseToken(Tok(Cose(GoodProtected(), Map(e), Sig64()))).ok);
+}
+
+TEST_CASE("Malformed: the kind claim takes only the offline value", "[token]") {
+  auto with_kind = [](const Bytes& v) {
+    Entries e = GoodClaimEntries();
+    e.push_back({Tstr("k"), v});
+    return Tok(Cose(GoodProtected(), Map(e), Sig64()));
+  };
+  const ParsedToken ok = ParseToken(with_kind(Int(1)));
+  REQUIRE(ok.ok);
+  CHECK(ok.claims.kind == TokenKind::kOffline);
+  ExpectMalformed(with_kind(Int(0)), "wrong type or value");  // a screen token omits it
+  ExpectMalformed(with_kind(Int(2)), "wrong type or value");
+  ExpectMalformed(with_kind(Int(-1)), "wrong type or value");
+  ExpectMalformed(with_kind(Tstr("offline")), "wrong type or value");
+  Entries e = GoodClaimEntries();
+  e.push_back({Tstr("k"), Int(1)});
+  e.push_back({Tstr("k"), Int(1)});
+  ExpectMalformed(Tok(Cose(GoodProtected(), Map(e), Sig64())), "duplicate");
+  // The kind alone does not stand in for a required claim.
+  e = GoodClaimEntries();
+  e.pop_back();
+  e.push_back({Tstr("k"), Int(1)});
+  ExpectMalformed(Tok(Cose(GoodProtected(), Map(e), Sig64())), "missing");
 }
 
 TEST_CASE("ParseToken survives arbitrary bytes", "[token]") {

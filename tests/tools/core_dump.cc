@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   claims.id_tail = "123X";
   out["token"] = ankang::SignToken(claims, "kid-test",
                                    [](const ankang::Bytes&) { return ankang::Bytes(64, 0x5a); });
+  claims.kind = ankang::TokenKind::kOffline;
+  claims.expires_at = claims.issued_at + 24 * 3600;
+  out["offline_token"] = ankang::SignToken(
+      claims, "kid-test", [](const ankang::Bytes&) { return ankang::Bytes(64, 0x5a); });
   // A fixed 21x21 pattern for the card renderer.
   ankang::QrMatrix m;
   m.size = 21;

@@ -96,9 +96,13 @@ test('token parsing and card rendering: wasm == native', () => {
   assert.equal(t.alg, -8);
   assert.deepEqual(t.claims, {
     issuer: 'ankang-test', issued_at: 1795226400, expires_at: 1795226700, person_ref: 'p7Kq2mVx',
-    color: 'yellow', name_masked: '张*三', id_tail: '123X',
+    color: 'yellow', name_masked: '张*三', id_tail: '123X', kind: 'screen',
   });
   assert.equal(Buffer.from(t.signature, 'base64url').length, 64);
+  // An offline code: the same claims, its own kind and a day's validity.
+  const o = JSON.parse(core.inspectToken(native.offline_token));
+  assert.equal(o.ok, true, o.error);
+  assert.deepEqual(o.claims, { ...t.claims, expires_at: 1795226400 + 86400, kind: 'offline' });
   const svg = core.renderCard(JSON.stringify({ size: 21, bits: native.card.bits }), JSON.stringify({
     color: 'red', name_masked: '欧**明', issued_at: '2026-11-21T08:00:00+08:00',
     valid_until: '2026-12-05T08:00:00+08:00', lang: 'zh',
