@@ -7,6 +7,7 @@
 #include "server/crypto/crypto.h"
 #include "server/domain/recolour_jobs.h"
 #include "server/domain/rulesets.h"
+#include "server/domain/sessions.h"
 #include "server/domain/write_behind.h"
 #include "server/store/storage.h"
 
@@ -22,19 +23,29 @@ std::string Join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
-// Resolves the bearer token into a Caller; false when absent or invalid.
+// Resolves the bearer token, or a browser's device-session cookie
+// (domain/sessions.h), into a Caller; false when absent or invalid.
 bool Authenticate(App& app, Request* req) {
   const std::string h = req->Header("authorization");
   const std::string prefix = "Bearer ";
-  if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0) return false;
-  const std::string token = h.substr(prefix.size());
-  if (token.size() > 200) return false;
+  std::string token;
+  if (h.size() > prefix.size() && h.compare(0, prefix.size(), prefix) == 0) {
+    token = h.substr(prefix.size());
+  }
+  const std::string cookie_kind = token.empty() ? CookieSessionKind(*req) : "";
+  if (!cookie_kind.empty()) token = CookieSessionToken(*req);
+  if (token.empty() || token.size() > 200) return false;
   const std::string hash = Sha256Hex(token);
   auto s = app.db->GetSession(hash);
   if (!s || s->expires_at <= app.Now()) return false;
+  if (!cookie_kind.empty() && s->kind != cookie_kind) return false;
   // "Last seen" for the resident's device list: at most every few minutes, and
-  // never awaited by the request (the device list flushes before reading).
-  if (app.Now() - s->last_seen_at >= 300) app.write_behind->SessionSeen(hash, app.Now());
+  // never awaited by the request (the device list flushes before reading). A
+  // device session used through its cookie ends only after a spell unused.
+  if (app.Now() - s->last_seen_at >= 300) {
+    const int64_t idle = cookie_kind.empty() ? 0 : DeviceIdleSeconds(app.opts, s->kind, s->role);
+    app.write_behind->SessionSeen(hash, app.Now(), idle > 0 ? app.Now() + idle : 0);
+  }
   Caller c;
   c.kind = s->kind;
   c.subject_id = s->subject_id;

@@ -102,6 +102,11 @@ Flags:
   --paper-days N           validity of a paper code's token (default 14)
   --session-days N         resident login lifetime (default 30)
   --staff-session-hours N  staff login lifetime (default 12)
+  --device-session-days N  a resident's browser session (cookie) ends after N days unused
+                           (default 90)
+  --verifier-device-days N a verifier device's session (cookie) ends after N days unused
+                           (default 30)
+  --id-checks-per-hour N   checks by ID number per verifier and hour (default 30)
   --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
   --recolour-wait-ms N     how long a risk-area or case-status import waits for its recolouring
                            before answering 202 with the background job (default 500)
@@ -220,6 +225,15 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--offline-token-refresh-minutes") {
       if (!number(1, 720, &n)) return false;
       o->offline_token_refresh_minutes = n;
+    } else if (a == "--device-session-days") {
+      if (!number(1, 400, &n)) return false;
+      o->device_session_days = n;
+    } else if (a == "--verifier-device-days") {
+      if (!number(1, 400, &n)) return false;
+      o->verifier_device_days = n;
+    } else if (a == "--id-checks-per-hour") {
+      if (!number(1, 10000, &n)) return false;
+      o->id_checks_per_hour = static_cast<int>(n);
     } else if (a == "--paper-days") {
       if (!number(1, 60, &n)) return false;
       o->paper_days = n;

@@ -34,6 +34,12 @@ struct Options : HttpOptions {
   int64_t paper_days = 14;
   int64_t session_days = 30;
   int64_t staff_session_hours = 12;
+  // Sessions used through their cookie (a browser that signed in with
+  // "cookie": true) end after this long unused: a resident's device, and a
+  // verifier's gate device (api/auth.cc).
+  int64_t device_session_days = 90;
+  int64_t verifier_device_days = 30;
+  int id_checks_per_hour = 30;  // a verifier's checks by ID number (api/verify.cc)
   int otp_per_ip_per_hour = 30;
   bool require_admin_totp = false;  // admins sign in only with an enrolled TOTP
   // How long an import waits for its recolouring before answering 202 with the

@@ -1,7 +1,9 @@
 // Logging in: residents by phone + one-time code, staff by username +
 // password (Argon2id) under the back-off of domain/sign_in.h, admins with an
 // enrolled TOTP code as well. Bearer tokens are random, stored as SHA-256
-// hashes.
+// hashes. A browser that asks for it ("cookie": true, or its page's
+// X-Ankang-Session header) gets a device session in an HttpOnly cookie instead
+// of the token (domain/sessions.h).
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
 #include "server/crypto/totp.h"
@@ -33,9 +35,14 @@ std::string OtpHash(const std::string& phone_hmac, const std::string& code) {
   return Sha256Hex(phone_hmac + ":" + code);
 }
 
+// With a device-session request (cookie_req: CookieRequested) the token goes
+// into the cookie and not into the answer, and the session's first end is its
+// idle length (DeviceIdleSeconds) when it has one.
 Response NewSession(App& app, const std::string& kind, const std::string& subject,
                     const std::string& role, int64_t ttl, Json extra,
-                    const std::string& device = "") {
+                    const std::string& device = "", const Request* cookie_req = nullptr) {
+  const int64_t idle = cookie_req ? DeviceIdleSeconds(app.opts, kind, role) : 0;
+  if (idle > 0) ttl = idle;
   const std::string token = RandomId(32);
   SessionRow s;
   s.token_hash = Sha256Hex(token);
@@ -48,9 +55,25 @@ Response NewSession(App& app, const std::string& kind, const std::string& subjec
   s.last_seen_at = s.created_at;
   app.db->PutSession(s);
   app.db->DeleteExpiredSessions(s.created_at);  // indexed; keeps the table small
-  extra["token"] = token;
   extra["expires_at"] = app.Iso(s.expires_at);
-  return JsonResponse(Status::kOk, extra);
+  if (cookie_req == nullptr) {
+    extra["token"] = token;
+    return JsonResponse(Status::kOk, extra);
+  }
+  // A browser holds one device session of a kind: the one it signed in with before ends.
+  const std::string before =
+      CookieSessionKind(*cookie_req) == kind ? CookieSessionToken(*cookie_req) : "";
+  if (!before.empty()) app.db->DeleteSession(Sha256Hex(before));
+  extra["session"] = "cookie";
+  Response r = JsonResponse(Status::kOk, extra);
+  r.headers.emplace_back("Set-Cookie", SessionSetCookie(*cookie_req, kind, token));
+  return r;
+}
+
+// Whether a log-in asks for a device session of `kind`: "cookie": true in the
+// body, or the page's X-Ankang-Session header naming that kind.
+bool CookieRequested(const Request& req, const Json& body, const std::string& kind) {
+  return (body.contains("cookie") && body["cookie"] == true) || CookieSessionKind(req) == kind;
 }
 
 Response RequestOtp(App& app, const Request& req) {
@@ -131,7 +154,8 @@ Response Login(App& app, const Request& req) {
     acc = a;
   }
   return NewSession(app, "resident", acc->id, "resident", app.opts.session_days * 86400,
-                    {{"account_id", acc->id}}, DeviceSummary(req.Header("user-agent")));
+                    {{"account_id", acc->id}}, DeviceSummary(req.Header("user-agent")),
+                    CookieRequested(req, *body, "resident") ? &req : nullptr);
 }
 
 // A refused staff sign-in: audited (target the staff id, or the username's
@@ -158,10 +182,11 @@ std::optional<Response> WhileLocked(App& app, const Request& req, const std::str
 }
 
 // The part of a staff sign-in after the lock check, on the password pool
-// (Argon2id takes ~80 ms and 64 MiB: never on an HTTP worker).
+// (Argon2id takes ~80 ms and 64 MiB: never on an HTTP worker). cookie: a
+// device session was asked for (CookieRequested).
 Response StaffLoginChecked(App& app, const Request& req, const std::string& user,
                            const std::string& pass, const std::string& totp,
-                           const std::optional<StaffRow>& st);
+                           const std::optional<StaffRow>& st, bool cookie);
 
 Response StaffLogin(App& app, const Request& req) {
   Response err;
@@ -172,16 +197,17 @@ Response StaffLogin(App& app, const Request& req) {
   const std::string totp = StrField(*body, "totp");
   std::optional<StaffRow> st = user.empty() ? std::nullopt : app.db->FindStaffByUsername(user);
   if (auto locked = WhileLocked(app, req, user, st)) return *locked;
-  return app.password_pool->Run([&app, req, user, pass, totp, st] {
+  const bool cookie = CookieRequested(req, *body, "staff");
+  return app.password_pool->Run([&app, req, user, pass, totp, st, cookie] {
     // Checked again: failures of attempts queued alongside may have locked it meanwhile.
     if (auto locked = WhileLocked(app, req, user, st)) return *locked;
-    return StaffLoginChecked(app, req, user, pass, totp, st);
+    return StaffLoginChecked(app, req, user, pass, totp, st, cookie);
   });
 }
 
 Response StaffLoginChecked(App& app, const Request& req, const std::string& user,
                            const std::string& pass, const std::string& totp,
-                           const std::optional<StaffRow>& st) {
+                           const std::optional<StaffRow>& st, bool cookie) {
   // Check a password even for unknown users, so timing does not tell them apart.
   static const std::string kDummy = HashPassword("not a password");
   const bool ok = CheckPassword(st ? st->password_hash : kDummy, pass) && st && !st->disabled;
@@ -223,7 +249,8 @@ Response StaffLoginChecked(App& app, const Request& req, const std::string& user
   Caller who{"staff", st->id, st->role, st->username, ""};
   app.Audit(who, "staff.login", st->id);
   return NewSession(app, "staff", st->id, st->role, app.opts.staff_session_hours * 3600,
-                    {{"role", st->role}, {"username", st->username}});
+                    {{"role", st->role}, {"username", st->username}},
+                    DeviceSummary(req.Header("user-agent")), cookie ? &req : nullptr);
 }
 
 // POST /api/v1/auth/staff/totp: a new secret for the caller (an admin without
@@ -259,7 +286,13 @@ Response ConfirmTotp(App& app, const Request& req) {
 
 Response Logout(App& app, const Request& req) {
   app.db->DeleteSession(req.caller.token_hash);
-  return JsonResponse(Status::kOk, {{"logged_out", true}});
+  Response r = JsonResponse(Status::kOk, {{"logged_out", true}});
+  // A device session's cookie goes too (a bearer sign-out leaves the
+  // browser's device session alone).
+  if (!CookieSessionToken(req).empty()) {
+    r.headers.emplace_back("Set-Cookie", SessionSetCookie(req, req.caller.kind, ""));
+  }
+  return r;
 }
 
 Response Me(App& app, const Request& req) {

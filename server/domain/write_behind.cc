@@ -35,9 +35,9 @@ void WriteBehind::AutoIssue(const DeclarationRow& d, const AuditRow& audit) {
   queue_.auto_issues.try_emplace(d.id, d, audit);
 }
 
-void WriteBehind::SessionSeen(const std::string& token_hash, int64_t at) {
+void WriteBehind::SessionSeen(const std::string& token_hash, int64_t at, int64_t expires_at) {
   std::lock_guard<std::mutex> l(mu_);
-  queue_.sessions_seen[token_hash] = at;
+  queue_.sessions_seen[token_hash] = {at, expires_at};
 }
 
 void WriteBehind::Flush() {
@@ -66,7 +66,9 @@ void WriteBehind::Write(const Queue& q) {
     // After the auto-issues: a verdict computed before one of them (it moved
     // the person's data version) is not stored.
     for (const auto& [person_id, v] : q.verdicts) db_->StoreVerdict(person_id, v);
-    for (const auto& [hash, at] : q.sessions_seen) db_->TouchSession(hash, at);
+    for (const auto& [hash, seen] : q.sessions_seen) {
+      db_->TouchSession(hash, seen.first, seen.second);
+    }
     for (const auto& [key, value] : q.colour_days) {
       db_->RecordColorDay(key.first, key.second, value.first, value.second);
     }

@@ -49,8 +49,9 @@ class WriteBehind {
   // A declaration whose review the deadline issued, with its audit entry
   // (queued once per declaration).
   void AutoIssue(const DeclarationRow& d, const AuditRow& audit);
-  // sessions.last_seen_at (the device list; a deleted session stays deleted).
-  void SessionSeen(const std::string& token_hash, int64_t at);
+  // sessions.last_seen_at (the device list; a deleted session stays deleted),
+  // and for a device session its end moved on to at least `expires_at` (0: kept).
+  void SessionSeen(const std::string& token_hash, int64_t at, int64_t expires_at = 0);
 
   // Everything queued before the call is committed when it returns (or
   // logged as lost if the database refuses it). REQUIRES: the calling thread
@@ -63,7 +64,7 @@ class WriteBehind {
         colour_days;                             // (day, person) -> (region, colour)
     std::map<std::string, VerdictRow> verdicts;  // by person
     std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
-    std::map<std::string, int64_t> sessions_seen;                            // token hash -> at
+    std::map<std::string, std::pair<int64_t, int64_t>> sessions_seen;  // hash -> at, expires_at
     bool empty() const {
       return colour_days.empty() && verdicts.empty() && auto_issues.empty() &&
              sessions_seen.empty();

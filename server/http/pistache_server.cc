@@ -162,6 +162,12 @@ class ApiHandler : public Http::Handler {
       for (const auto& [name, raw] : preq.headers().rawList()) {
         req.headers[Lower(raw.name())] = raw.value();
       }
+      // Pistache keeps the Cookie header apart, parsed; given back as one header.
+      std::string cookies;
+      for (const Http::Cookie& c : preq.cookies()) {
+        cookies += (cookies.empty() ? "" : "; ") + c.name + "=" + c.value;
+      }
+      if (!cookies.empty()) req.headers["cookie"] = cookies;
       req.body = preq.body();
       req.ip = preq.address().host();
       if (query_ok) {

@@ -82,7 +82,8 @@ class AccountStore {
   // The sessions of one account or staff member, newest first.
   virtual std::vector<SessionRow> SessionsOf(const std::string& kind,
                                              const std::string& subject_id) = 0;
-  virtual void TouchSession(const std::string& token_hash, int64_t at) = 0;  // last_seen_at
+  // last_seen_at = at; expires_at moved on to `expires_at` when that is later (0: kept).
+  virtual void TouchSession(const std::string& token_hash, int64_t at, int64_t expires_at) = 0;
   // Deletes the sessions with expires_at <= now; returns how many.
   virtual int DeleteExpiredSessions(int64_t now) = 0;
   // Ends every session of one subject (kind "staff" or "resident"); returns how many.

@@ -33,6 +33,11 @@ class AuditStore {
   virtual void AddAudit(const AuditRow& a) = 0;
   virtual std::vector<AuditRow> ListAudit(int limit) = 0;             // newest first
   virtual std::vector<AuditRow> QueryAudit(const AuditQuery& q) = 0;  // newest first
+  // The times of one actor's entries of one action (exact) at or after
+  // `since`, newest first, at most `limit`: for limits counted from the log
+  // (index audit_log_actor).
+  virtual std::vector<int64_t> AuditTimes(const std::string& actor, const std::string& action,
+                                          int64_t since, int limit) = 0;
 };
 
 }  // namespace ankang::server

@@ -521,8 +521,11 @@ class SqlStorage : public Storage {
         "kind = ? AND subject_id = ? ORDER BY created_at DESC, token_hash LIMIT 100", kind,
         subject_id);
   }
-  void TouchSession(const std::string& token_hash, int64_t at) override {
-    Write("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", at, token_hash);
+  void TouchSession(const std::string& token_hash, int64_t at, int64_t expires_at) override {
+    Write(
+        "UPDATE sessions SET last_seen_at = ?, "
+        "expires_at = CASE WHEN expires_at < ? THEN ? ELSE expires_at END WHERE token_hash = ?",
+        at, expires_at, expires_at, token_hash);
   }
   void DeleteSession(const std::string& token_hash) override {
     Write("DELETE FROM sessions WHERE token_hash = ?", token_hash);
@@ -641,6 +644,17 @@ class SqlStorage : public Storage {
         "ORDER BY at DESC, id DESC LIMIT ?",
         q.actor, q.actor, q.action, q.action, q.action, q.target, q.target, q.from, q.from, q.to,
         q.to, q.limit);
+  }
+  std::vector<int64_t> AuditTimes(const std::string& actor, const std::string& action,
+                                  int64_t since, int limit) override {
+    Reader l(*this);
+    auto s = l.Prep(
+        "SELECT at FROM audit_log WHERE actor = ? AND at >= ? AND action = ? "
+        "ORDER BY at DESC LIMIT ?");
+    s.Bind(actor, since, action, limit);
+    std::vector<int64_t> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    return out;
   }
 
  private:

@@ -368,12 +368,19 @@ TEST_CASE("join requests, claims, a person's guardians and a subject's sessions"
 
   db->PutSession(SessionRow{"t1", "resident", "a1", "resident", 10, 1000, "Chrome on Android", 10});
   db->PutSession(SessionRow{"t2", "resident", "a1", "resident", 20, 1000, "WeChat on iPhone", 20});
-  db->TouchSession("t1", 500);
+  db->TouchSession("t1", 500, 0);
   auto mine = db->SessionsOf("resident", "a1");
   REQUIRE(mine.size() == 2);
   CHECK(mine[0].token_hash == "t2");  // newest first
   CHECK(mine[1].last_seen_at == 500);
+  CHECK(mine[1].expires_at == 1000);  // 0: the end is kept
   CHECK(mine[1].device == "Chrome on Android");
+  // A device session's end moves on, never back.
+  db->TouchSession("t2", 600, 5000);
+  CHECK(db->GetSession("t2")->expires_at == 5000);
+  db->TouchSession("t2", 700, 3000);
+  CHECK(db->GetSession("t2")->expires_at == 5000);
+  CHECK(db->GetSession("t2")->last_seen_at == 700);
 }
 
 TEST_CASE("a failed transaction leaves nothing behind", "[storage][transaction]") {
