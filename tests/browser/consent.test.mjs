@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { ARTIFACTS, startBrowser, residentId, newPhone, requestDevCode } from './harness.mjs';
+import { ARTIFACTS, startBrowser, residentId, newPhone, requestDevCode, deviceToken } from './harness.mjs';
 import { startServer, api } from './staff-lib.mjs';
 
 let srv;     // {url, api(method, path, body, token) -> {status, json, text}, stop()}
@@ -67,7 +67,7 @@ async function login(page, phone = newPhone()) {
   await page.getByRole('button', { name: /^登录$|^Log in$/ }).click();
   return phone;
 }
-const tokenOf = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('ankang.session')).token);
+const tokenOf = (page) => deviceToken(page);
 
 const declaration = (person) => ({
   person: { id_type: 'resident_id', phone: '', nationality: 'CHN', region: '370102', address: '历下区泉城路1号', relation: 'self', ...person },

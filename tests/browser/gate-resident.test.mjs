@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, ARTIFACTS, CHROMIUM_ARGS, startServer, startBrowser, residentId, newPhone, requestDevCode } from './harness.mjs';
+import { ROOT, ARTIFACTS, CHROMIUM_ARGS, startServer, startBrowser, residentId, newPhone, requestDevCode, signedOut } from './harness.mjs';
 import { startProxy } from './netproxy.mjs';
 
 let srv;
@@ -109,7 +109,7 @@ test('an international number with spaces is accepted; a wrong one gets a plain-
   assert.equal(bad.status, 422);
   assert.doesNotMatch(bad.text, /E\.164/);
   const p2 = await newPage();
-  await p2.goto(`${srv.url}/`);
+  await signedOut(p2, srv.url);  // a new tab is signed in too (device session): sign out first
   await p2.getByLabel('手机号').fill('+44 12');
   await p2.getByRole('button', { name: '获取验证码' }).click();
   const err = await p2.locator('.field.bad .err').innerText();
@@ -183,7 +183,7 @@ test('log-out stands apart from 大字, asks first, and says the kept code goes 
   await page.getByRole('button', { name: '退出' }).click();
   assert.match(asked, /本机保存的健康码/);
   assert.ok(await page.locator('section.card').isVisible(), 'dismissing keeps the resident signed in');
-  assert.ok(await page.evaluate(() => localStorage.getItem('ankang.code')), 'the kept code is still there');
+  assert.ok(await page.evaluate(() => localStorage.getItem('ankang.card')), 'the kept code is still there');
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: '退出' }).click();
   await page.getByRole('button', { name: '获取验证码' }).waitFor();

@@ -130,14 +130,32 @@ export function badChecksum(id) {
 
 let phoneSeq = Math.floor(Math.random() * 1e6);
 // Opens the resident page, asks for a one-time code for `phone` and returns the
-// code the --dev server shows on the page.
+// code the --dev server shows on the page. The resident stays signed in across
+// tabs (a device session in a cookie, the card in localStorage): whoever was
+// signed in in this browser is forgotten first.
 export async function requestDevCode(page, url, phone) {
-  await page.goto(`${url}/`);
+  await signedOut(page, url);
   await page.getByLabel(/手机号|Phone number/).fill(phone);
   await page.getByRole('button', { name: /获取验证码|Get code/ }).click();
   const dev = page.locator('.devcode');
   await dev.waitFor();
   return (await dev.innerText()).match(/\d{4,8}/)[0];
+}
+
+// Opens the resident page with nobody signed in in this browser (no device
+// session cookie, no kept card): the log-in form.
+export async function signedOut(page, url) {
+  await page.context().clearCookies();
+  await page.goto(`${url}/`);
+  await page.evaluate(() => { localStorage.removeItem('ankang.session'); localStorage.removeItem('ankang.card'); });
+  await page.reload();
+}
+
+// The bearer token of the resident device session signed in in page's browser
+// (the HttpOnly cookie no script of the page can read; usable as a bearer token).
+export async function deviceToken(page, name = 'ankang_session') {
+  const c = (await page.context().cookies()).find((x) => x.name === name);
+  return c ? c.value : null;
 }
 
 export const newPhone = () => `139${String(++phoneSeq * 7 % 1e8).padStart(8, '0')}`;

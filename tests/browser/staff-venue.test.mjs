@@ -73,7 +73,8 @@ test('a resident scans the venue code, checks in with a family member and sees t
   // Nobody declared on this account yet: the page sends the resident to declare first.
   await page.waitForSelector('#no-persons');
   // The resident declares (self and a child) as on the resident page, with the same session.
-  const t = await page.evaluate(() => JSON.parse(sessionStorage.getItem('ankang.session')).token);
+  // The page's device session (an HttpOnly cookie), used as a bearer token.
+  const t = (await b.ctx.cookies()).find((c) => c.name === 'ankang_session').value;
   const self = await declare(srv.base, t, { name: '孙悟空' });
   const fam = await api(srv.base, 'POST', '/declarations', {
     person: { name: '孙小圣', id_type: 'resident_id', id_number: residentId('370102', '20150101', 1), nationality: 'CHN', region: '370102', address: '测试路1号', relation: 'child' },

@@ -1,9 +1,10 @@
 // Every page's only way to the server: same-origin JSON over fetch with the
 // bearer token of a session kept in sessionStorage (gone when the tab closes,
 // and per tab, so a verifier and an admin can be signed in in two tabs of one
-// browser). Personal data goes in bodies, never in URLs. The resident and the
-// staff differ only in the parameters of createClient: which session, and how
-// long a call may take.
+// browser), or, for the resident and a verifier's gate device, a device
+// session in an HttpOnly cookie that outlives the tab. Personal data goes in
+// bodies, never in URLs. The resident and the staff differ only in the
+// parameters of createClient: which session, and how long a call may take.
 //
 // No call waits for ever: each attempt is aborted after its timeout (a network
 // that connects but never answers looks like no network at all), a call that
@@ -34,14 +35,27 @@ export async function fetchWithTimeout(url, init = {}, ms = 0) {
   }
 }
 
-// {get, set, clear} of the JSON value kept under sessionStorage[key].
-export function storedSession(key) {
+// {get, set, clear} of the JSON value kept under sessionStorage[key], or
+// localStorage[key] with local (then never a token: a device session lives in
+// its HttpOnly cookie, and what is kept here only says who is signed in; a
+// tab that holds a bearer session in sessionStorage, from before, still uses it).
+export function storedSession(key, local = false) {
+  const read = (store) => { try { return JSON.parse(store.getItem(key)) || null; } catch { return null; } };
   return {
     get() {
-      try { return JSON.parse(sessionStorage.getItem(key)) || null; } catch { return null; }
+      const tab = read(sessionStorage);
+      return local && !(tab && tab.token) ? read(localStorage) : tab;
     },
-    set(s) { try { sessionStorage.setItem(key, JSON.stringify(s)); } catch { /* private mode */ } },
-    clear() { try { sessionStorage.removeItem(key); } catch { /* ignore */ } },
+    set(s) {
+      const { token, ...rest } = s || {};
+      try {
+        if (!local) sessionStorage.setItem(key, JSON.stringify(s));
+        else { sessionStorage.removeItem(key); localStorage.setItem(key, JSON.stringify(rest)); }
+      } catch { /* private mode */ }
+    },
+    clear() {
+      try { sessionStorage.removeItem(key); if (local) localStorage.removeItem(key); } catch { /* ignore */ }
+    },
   };
 }
 
@@ -58,6 +72,10 @@ const sleep = (ms, wake) => new Promise((resolve) => {
 //   retries: further attempts of a call that is safe to repeat (default 2),
 //     after backoffMs, then twice that, ... (with some jitter).
 //   slowMs: a call unanswered this long makes the net state "slow" (default 3 s).
+//   device ("resident" or "staff"): a call without a token says
+//     X-Ankang-Session: device, so the server signs in with (and a log-in
+//     sets) that device session's HttpOnly cookie; the session note lives in
+//     localStorage (server/domain/sessions.h).
 //
 // api(method, path, body, opts) returns {status, data, headers} (data: parsed
 // JSON, null when empty or not JSON) and throws NetworkError when the server
@@ -70,8 +88,8 @@ const sleep = (ms, wake) => new Promise((resolve) => {
 // calls fn(net) on every change (returns the unsubscribe function). retryNow()
 // ends the pause of calls waiting to be retried and calls the onRetry(fn)
 // listeners, where a page reloads what it failed to get.
-export function createClient({ sessionKey, timeoutMs = 10000, retries = 2, backoffMs = 1000, slowMs = 3000 }) {
-  const session = storedSession(sessionKey);
+export function createClient({ sessionKey, timeoutMs = 10000, retries = 2, backoffMs = 1000, slowMs = 3000, device = '' }) {
+  const session = storedSession(sessionKey, !!device);
   const listeners = new Set();
   const retryListeners = new Set();
   const wake = new Set();  // pending pauses: retryNow() ends them
@@ -93,7 +111,7 @@ export function createClient({ sessionKey, timeoutMs = 10000, retries = 2, backo
     }
     try {
       return await fetchWithTimeout(`/api/v1${path}`, {
-        method, headers, body: payload, cache: 'no-store', credentials: 'omit',
+        method, headers, body: payload, cache: 'no-store', credentials: device ? 'same-origin' : 'omit',
       }, limit);
     } finally {
       inFlight -= 1;
@@ -106,6 +124,7 @@ export function createClient({ sessionKey, timeoutMs = 10000, retries = 2, backo
     const s = session.get();
     const token = opts.token !== undefined ? opts.token : s && s.token;
     if (token) headers.Authorization = `Bearer ${token}`;
+    else if (device && opts.token === undefined) headers['X-Ankang-Session'] = device;
     let payload;
     if (body !== undefined) {
       headers['Content-Type'] = opts.raw || 'application/json';
@@ -145,12 +164,17 @@ export function createClient({ sessionKey, timeoutMs = 10000, retries = 2, backo
     if (!waiting) setNet({ state: 'ok', attempt: 0, of: 0, retryAt: 0 });
     for (const fn of [...retryListeners]) { try { fn(); } catch { /* its own */ } }
   }
-  return { session, api, net, onNet, onRetry, retryNow };
+  return { session, api, net, onNet, onRetry, retryNow, device };
 }
 
 // The resident's session: the resident page "/" and the venue check-in page
-// /v/{id} sign in the same account. An attempt gives up after 8 s.
-export const residentClient = /* @__PURE__ */ createClient({ sessionKey: 'ankang.session', timeoutMs: 8000 });
+// /v/{id} sign in the same account, a device session that outlives the tab.
+// An attempt gives up after 8 s.
+export const residentClient = /* @__PURE__ */ createClient({ sessionKey: 'ankang.session', timeoutMs: 8000, device: 'resident' });
 
 // The staff session, shared by the staff pages; an attempt gives up after 15 s.
 export const staffClient = /* @__PURE__ */ createClient({ sessionKey: 'ankang.staff', timeoutMs: 15000 });
+// A gate device's verifier session (/staff): signed in once, kept across
+// restarts; a tab that holds a staff bearer session (signed in on another
+// staff page) uses that.
+export const verifierClient = /* @__PURE__ */ createClient({ sessionKey: 'ankang.staff', timeoutMs: 15000, device: 'staff' });

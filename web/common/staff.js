@@ -1,8 +1,9 @@
 // What the staff pages (/staff, /admin, /review, /venue) share beyond the
 // client and the DOM helper: the sign-in form and header bar on the staff
-// session (staffClient of api.js), bilingual labels, error answers and times
-// as text, tables that stay readable on a phone, and the bar that shows the
-// network state. The venue check-in page /v/{id} uses the labels and texts too.
+// session (staffClient of api.js; the verifier's gate device signs in once on
+// its own device session, verifierClient), bilingual labels, error answers and
+// times as text, tables that stay readable on a phone, and the bar that shows
+// the network state. The venue check-in page /v/{id} uses the labels and texts too.
 import { staffClient } from './api.js';
 import { h } from './dom.js';
 import { netBar } from './netstate.js';
@@ -36,10 +37,13 @@ export function fmtTime(v) {
 
 // Renders the login form, headed by the page's title, into `root` unless a
 // session with one of `roles` exists; calls onReady(session) once signed in.
-export function requireStaff(root, roles, onReady) {
-  netBar(staffClient);
-  const s = staffClient.session.get();
-  if (s && s.token && roles.includes(s.role)) { onReady(s); return; }
+// client: the session to use (default staffClient); with a device client
+// (verifierClient) the session is the server's cookie and what is kept says
+// who signed in, so a signed-in device opens without the network.
+export function requireStaff(root, roles, onReady, client = staffClient) {
+  netBar(client);
+  const s = client.session.get();
+  if (s && (s.token || s.device) && roles.includes(s.role)) { onReady(s); return; }
   const msg = h('p', { class: 'error', role: 'alert', id: 'login-error' });
   const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
   const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -59,13 +63,15 @@ export function requireStaff(root, roles, onReady) {
     try {
       const body = { username: user.value.trim(), password: pass.value };
       if (totp.value.trim()) body.totp = totp.value.trim();
-      const r = await staffClient.api('POST', '/auth/staff', body, { token: '' });
+      if (client.device) body.cookie = true;  // a device session, in the server's cookie
+      const r = await client.api('POST', '/auth/staff', body, { token: '' });
       const code = r.data && r.data.error && r.data.error.code;
       if (code === 'totp_required' || code === 'bad_totp') { totpRow.hidden = false; totp.value = ''; totp.focus(); }
       if (r.status !== 200) { msg.textContent = `登录失败 Sign-in failed (${errorText(r)})`; return; }
       if (!roles.includes(r.data.role)) { msg.textContent = `此页面需要角色 This page needs role: ${roles.join(' / ')}`; return; }
-      const sess = { token: r.data.token, role: r.data.role, username: user.value.trim() };
-      staffClient.session.set(sess);
+      const sess = r.data.token ? { token: r.data.token, role: r.data.role, username: user.value.trim() }
+        : { device: true, role: r.data.role, username: user.value.trim(), expires_at: r.data.expires_at };
+      client.session.set(sess);
       form.remove();
       onReady(sess);
     } catch (e) {
@@ -77,11 +83,13 @@ export function requireStaff(root, roles, onReady) {
 }
 
 // Header bar: the page's title as its h1, the signed-in user and a sign-out
-// button that asks first (what stays on the device is said in the question).
-export function staffHeader(title, sess) {
-  const out = () => {
+// button that asks first (what stays on the device is said in the question);
+// the server ends the session (without network this device forgets it).
+export function staffHeader(title, sess, client = staffClient) {
+  const out = async () => {
     if (!window.confirm('确定退出登录？本机保存的离线密钥列表会保留。\nSign out? The offline key list kept on this device stays.')) return;
-    staffClient.session.clear();
+    try { await client.api('POST', '/auth/logout', {}, { timeoutMs: 3000 }); } catch { /* offline */ }
+    client.session.clear();
     location.reload();
   };
   return h('header', { class: 'bar' },

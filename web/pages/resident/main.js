@@ -2,16 +2,24 @@
 // check-in, family, edit, appeal and the paper code; join requests, guardians,
 // ID claims and signed-in devices are in consent.js. One page, no routing:
 // nothing about the person ever appears in the URL.
+//
+// Signed in until signed out: the session is a device session in the
+// server's cookie (common/api.js), so a new tab, a restart or a reopened web
+// view is still signed in; the last card is kept on the device (store.js) and
+// shown at once on opening, then refreshed. Beside each code the page keeps
+// an offline code, fetched with the code (?offline=1) only when the one it
+// has is due (its refresh_after) or of another colour; the card shows it when
+// the screen token has run out without network (card.js).
 import { $ } from '../../common/dom.js';
 import { el, t, setT, setBi, setFn, clear, applyLang, setLangValue, getLang, initialLang } from './lang.js';
-import { api, session, serverInfo, NetworkError, errorText } from './server.js';
+import { api, session, serverInfo, NetworkError, errorText, serverNow, clockSkew, setClockSkew } from './server.js';
 import { loadCore, call } from '../../common/core.js';
 import { declarationForm } from './form.js';
 import { consentViews } from './consent.js';
 import { codeCard } from './card.js';
 import { relang, field, group, input, select, symptomBoxes, symptomValues, showErrors, countrySelect, regionPicker, networkBar, resendWait } from './widgets.js';
 import { hhmm, todayIso, colorBadge, learnOffset, showTime } from './util.js';
-import { saveCode, lastCode, prefs, savePrefs } from './store.js';
+import { saveCard, lastCard, prefs, savePrefs } from './store.js';
 
 const main = $('#main');
 const status = $('#status');
@@ -51,10 +59,12 @@ function say(keyOrPair, kind = '') {
 
 // ---- views ----
 let leave = null;  // cleanup of the current view
-function view(node, focus) {
+// quiet: the same view again with new data (focus and scroll stay).
+function view(node, focus, quiet = false) {
   if (leave) { leave(); leave = null; }
-  say(null);  // a message belongs to the view it was said in
+  if (!quiet) say(null);  // a message belongs to the view it was said in
   clear(main).append(node);
+  if (quiet) return;
   const h = focus || node.querySelector('h2');
   if (h) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
   window.scrollTo(0, 0);
@@ -67,22 +77,47 @@ const currentPerson = () => state.persons.find((p) => p.person_id === state.curr
 // Join requests (both ways), guardians, claims and devices: consent.js.
 const cv = consentViews({ view, say, failed, state, home, currentPerson, back: () => (state.persons.length ? cardView() : home()) });
 
-function logout() {
-  if (!window.confirm(t('logout_q'))) return;
+// The card as kept on the device, for the account signed in.
+function persist() {
+  const s = session.get();
+  if (!s) return;
+  saveCard({ account_id: s.account_id || null, current: state.current, persons: state.persons, skew: clockSkew() });
+}
+function forget() {
   session.clear();
-  saveCode(null);
+  saveCard(null);
   state.persons = [];
   state.current = null;
   state.join = { incoming: [], outgoing: [] };
   logoutBtn.hidden = true;
+}
+function logout() {
+  if (!window.confirm(t('logout_q'))) return;
+  // The server ends the device session and drops its cookie; offline, only this device forgets.
+  api('POST', '/auth/logout', {}).catch(() => {});
+  forget();
   say(null);
   loginView();
 }
 function sessionExpired() {
-  session.clear();
-  logoutBtn.hidden = true;
+  forget();
   loginView();
   say('err_session', 'bad');
+}
+
+// ---- offline codes ----
+// Whether p's offline code is due: none yet, of another colour, or past its refresh_after.
+function needsOffline(p) {
+  if (!p || !p.code) return false;
+  const off = p.code.offline_code;
+  return !off || off.color !== p.code.color || serverNow() >= Date.parse(off.refresh_after);
+}
+// A new code keeps the offline code it came without, while that is of its colour.
+function withOffline(code, before) {
+  if (code && !code.offline_code && before && before.offline_code && before.offline_code.color === code.color) {
+    return { ...code, offline_code: before.offline_code };
+  }
+  return code;
 }
 // Common handling of a failed call: 401 -> login; network -> message; else the server's words.
 function failed(res, errOrNull) {
@@ -147,9 +182,13 @@ function loginView() {
     loginBtn.disabled = true;
     try {
       const ph = phone.control.value.trim();
-      const res = await api('POST', '/auth/login', { phone: ph, code: code.control.value.trim() });
-      if (res.status === 200 && res.data && res.data.token) {
-        session.set({ token: res.data.token, account_id: res.data.account_id, phone: ph, dev: !devBanner.hidden });
+      const res = await api('POST', '/auth/login', { phone: ph, code: code.control.value.trim(), cookie: true });
+      if (res.status === 200 && res.data && res.data.account_id) {
+        const before = lastCard();
+        if (before && before.account_id !== res.data.account_id) saveCard(null);
+        // The note of who is signed in (no token: that is the server's cookie); the
+        // phone prefills the person's own declaration, as it did in this tab before.
+        session.set({ account_id: res.data.account_id, phone: ph, dev: !devBanner.hidden });
         say(null);
         await home();
       } else if (res.status === 401 || res.status === 403 || res.status === 422) {
@@ -164,30 +203,36 @@ function loginView() {
 }
 
 // ---- home: the persons of this account ----
-async function home(preferId) {
+// quiet: the card shown from the device is brought up to date in place.
+async function home(preferId, quiet = false) {
   logoutBtn.hidden = false;
   let res;
+  const ask = !state.persons.length || state.persons.some(needsOffline);
   try {
-    res = await api('GET', '/persons');
+    res = await api('GET', ask ? '/persons?offline=1' : '/persons');
   } catch (e) {
     if (e instanceof NetworkError) return offlineCard();
     throw e;
   }
   if (res.status !== 200 || !Array.isArray(res.data)) return failed(res);
-  state.persons = res.data;
+  const before = new Map(state.persons.map((p) => [p.person_id, p.code]));
+  state.persons = res.data.map((p) => ({ ...p, code: withOffline(p.code, before.get(p.person_id)) }));
   state.offlineSince = null;
   await cv.loadJoin();
-  if (!state.persons.length) return declareView('self');
+  if (!state.persons.length) {
+    saveCard(null);
+    return declareView('self');
+  }
   const pick = preferId || state.current;
   state.current = (state.persons.find((p) => p.person_id === pick) || self() || state.persons[0]).person_id;
-  cardView();
+  persist();
+  cardView({ fresh: true, quiet });
 }
 
 function declareView(mode) {
-  const s = session.get() || {};
   const form = declarationForm({
     mode,
-    phone: s.phone,
+    phone: (session.get() || {}).phone,
     person: mode === 'again' ? currentPerson() : null,
     onAuth: sessionExpired,
     onDone: (ans) => {
@@ -221,7 +266,10 @@ function personTabs() {
   return nav;
 }
 
-function cardView() {
+// fresh: the codes were just fetched (no refresh now, only every minute);
+// cached: shown from the device before anything was fetched (home() follows);
+// quiet: an update of the card on screen.
+function cardView({ fresh = false, cached = false, quiet = false } = {}) {
   const p = currentPerson();
   if (p && !p.code) {
     // A family member added without a declaration yet: declare first.
@@ -242,23 +290,31 @@ function cardView() {
     el('button', { type: 'button', class: 'btn', t: 'act_access', onclick: cv.accessView }));
   // Join requests for the persons of this account, refreshed with the code.
   const noticeBox = el('div', { class: 'nb' }, cv.notices());
-  view(el('div', null, noticeBox, personTabs(), card.el, actions), card.el.querySelector('h2'));
+  view(el('div', null, noticeBox, personTabs(), card.el, actions), card.el.querySelector('h2'), quiet);
   const show = (code) => {
     state.code = code;
     if (p) p.code = code;
     card.update(code);
-    saveCode({ ...code, person_id: code.person_id || state.current, name_masked: code.name_masked || (p && p.name_masked) });
   };
   if (p && p.code) show({ ...p.code, name_masked: p.code.name_masked || p.name_masked, person_id: p.person_id });
   card.offline(state.offlineSince);
+  persist();
+  // One GET a minute, as before; ?offline=1 only when the offline code is due.
+  async function fetchCode(ask) {
+    const path = `/persons/${encodeURIComponent(state.current)}/code${ask ? '?offline=1' : ''}`;
+    return api('GET', path);
+  }
   async function refresh() {
     if (document.hidden) return;
     try {
-      const res = await api('GET', `/persons/${encodeURIComponent(state.current)}/code`);
+      let res = await fetchCode(needsOffline(p));
+      // The colour changed and the offline code kept is of the old one: a new one at once.
+      if (res.status === 200 && res.data && !withOffline(res.data, p && p.code).offline_code) res = await fetchCode(true);
       if (res.status === 200 && res.data) {
         state.offlineSince = null;
         card.offline(null);
-        show({ ...res.data, name_masked: res.data.name_masked || (p && p.name_masked), person_id: state.current });
+        show(withOffline({ ...res.data, name_masked: res.data.name_masked || (p && p.name_masked), person_id: state.current }, p && p.code));
+        persist();
         await cv.loadJoin();
         if (noticeBox.isConnected) {
           const n = cv.notices();
@@ -271,7 +327,7 @@ function cardView() {
       goneOffline(card);
     }
   }
-  refresh();
+  if (!fresh && !cached) refresh();
   const timer = setInterval(refresh, 60000);
   const onOnline = () => refresh();
   const onOffline = () => goneOffline(card);
@@ -292,22 +348,23 @@ function goneOffline(card) {
   card.offline(state.offlineSince);
 }
 
-// Offline with no session data: the last code kept on this device.
+// No network: the card kept on this device (its offline codes scan), or,
+// with none kept, a retry.
 function offlineCard() {
-  const code = lastCode();
-  if (!code) {
-    loginView();
-    return say('err_network', 'bad');
-  }
-  const card = codeCard();
-  const retry = el('button', { type: 'button', class: 'btn', t: 'retry', onclick: () => start() });
-  view(el('div', null, card.el, el('div', { class: 'actions' }, retry)), card.el.querySelector('h2'));
-  card.update(code);
   state.offlineSince = state.offlineSince || hhmm();
-  card.offline(state.offlineSince);
+  if (state.persons.length && currentPerson()) {
+    cardView({ cached: true, quiet: !!main.querySelector('section.card') });
+    const card = main.querySelector('section.card');
+    if (card) card.after(el('div', { class: 'actions' }, el('button', { type: 'button', class: 'btn', t: 'retry', onclick: () => start() })));
+    return;
+  }
+  const retry = el('button', { type: 'button', class: 'btn', t: 'retry', onclick: () => start() });
+  view(el('section', { class: 'subview' }, el('h2', { t: 'app' }), el('p', { t: 'err_network' }),
+    el('div', { class: 'actions' }, retry)));
+  say('err_network', 'bad');
   const onOnline = () => start();
   window.addEventListener('online', onOnline);
-  leave = () => { card.stop(); window.removeEventListener('online', onOnline); };
+  leave = () => window.removeEventListener('online', onOnline);
 }
 
 // ---- sub views ----
@@ -566,16 +623,36 @@ async function exportMyData() {
 }
 
 // ---- start ----
+// Signed in with a card kept on the device: the card at once, then the
+// server's. Signed in without one: the server's. No network: the kept card.
+// Else the log-in.
 async function start() {
   const s = session.get();
   if (s && s.dev) devBanner.hidden = false;
+  const card = lastCard();
+  const kept = s && card && card.account_id === (s.account_id || null) && card.persons.length ? card : null;
+  if (kept) {
+    setClockSkew(kept.skew);
+    state.persons = kept.persons;
+    state.current = kept.current;
+    logoutBtn.hidden = false;
+    cardView({ cached: true });
+  }
   const info = await serverInfo();
   if (info) {
     learnOffset(info.now);
     devBanner.hidden = !info.dev;
-  } else if (lastCode()) return offlineCard();
-  if (s && s.token) return home();
-  loginView();
+  }
+  if (!info && !kept && card && card.persons.length) {
+    // No network, and the card kept here is not of a session this tab knows
+    // (a tab of an earlier version signed in by itself): show it all the same.
+    state.persons = card.persons;
+    state.current = card.current;
+    return offlineCard();
+  }
+  if (!s) return loginView();
+  if (!info) return offlineCard();
+  return home(undefined, !!kept);
 }
 
 setLang(initialLang(P.lang));

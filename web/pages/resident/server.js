@@ -1,5 +1,7 @@
-// The resident page's line to the server: the resident session and api() of
-// the shared client, the server's clock and its error messages as {zh, en}.
+// The resident page's line to the server: the resident session (a device
+// session in the server's HttpOnly cookie; what is kept here only says which
+// account is signed in) and api() of the shared client, the server's clock
+// and its error messages as {zh, en}.
 import { residentClient, fetchWithTimeout } from '../../common/api.js';
 
 export { NetworkError } from '../../common/api.js';
@@ -7,6 +9,9 @@ export const { api, session } = residentClient;
 
 let skew = 0;  // server clock minus this device's clock (serverInfo)
 export const serverNow = () => Date.now() + skew;
+export const clockSkew = () => skew;
+// The offset learnt before (kept with the card), until the server is reached.
+export function setClockSkew(ms) { if (Number.isFinite(ms)) skew = ms; }
 
 // The server's clock (it can differ from the device's, and is moved in --dev
 // trials) and whether it runs as a local trial: GET /healthz {"now","dev"}.

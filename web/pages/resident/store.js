@@ -1,7 +1,11 @@
-// What survives on the device: the last code shown (the server's CODE JSON,
-// which carries a masked name and no ID number or phone) so it stays on screen
-// offline, and the display preferences (language, large text).
-const CODE = 'ankang.code';
+// What survives on the device: the last card (each person's last code, as the
+// server's CODE JSON, which carries a masked name and no ID number or phone,
+// with the offline code kept beside it), so the page shows it at once when
+// opened and keeps a QR that scans while there is no network; the server
+// clock's offset from this device's; and the display preferences (language,
+// large text). The card belongs to the account that is signed in and goes
+// with it (log-out, or a session the server ended).
+const CARD = 'ankang.card';
 const PREFS = 'ankang.prefs';
 
 function read(k) {
@@ -13,17 +17,35 @@ function write(k, v) {
     else localStorage.setItem(k, JSON.stringify(v));
   } catch { /* storage full or disabled: the page still works */ }
 }
+write('ankang.code', null);  // the one-code copy of earlier versions
 
 // Only the fields of CODE that the card shows; anything else the server adds is
-// dropped. The QR is kept as its token text `qr` and drawn again from it.
+// dropped. The QRs are kept as their token texts and drawn again from them.
 const KEEP = ['person_id', 'name_masked', 'color', 'reasons', 'advice', 'issued_at', 'valid_until', 'streak',
-  'next_step', 'rules_version', 'qr'];
-export function saveCode(code) {
-  if (!code) return write(CODE, null);
+  'next_step', 'rules_version', 'qr', 'qr_expires_at', 'offline_code'];
+export function keepCode(code) {
+  if (!code) return null;
   const c = {};
   for (const k of KEEP) if (k in code) c[k] = code[k];
-  write(CODE, c);
+  return c;
 }
-export const lastCode = () => read(CODE);
+
+// card: {account_id, current, persons: [{person_id, name_masked, relation, code}], skew}.
+export function saveCard(card) {
+  if (!card) return write(CARD, null);
+  write(CARD, {
+    account_id: card.account_id,
+    current: card.current,
+    skew: card.skew || 0,
+    saved_at: Date.now(),
+    persons: (card.persons || []).map((p) => ({
+      person_id: p.person_id, name_masked: p.name_masked, relation: p.relation, code: keepCode(p.code),
+    })),
+  });
+}
+export const lastCard = () => {
+  const c = read(CARD);
+  return c && Array.isArray(c.persons) ? c : null;
+};
 export const prefs = () => read(PREFS) || {};
 export const savePrefs = (p) => write(PREFS, p);

@@ -3,9 +3,16 @@
 // verify online (POST /api/v1/verify) and fall back to offline verification
 // with the cached key list when the server is unreachable or slow. The result
 // shows the colour big and in words, the masked name, the ID tail, validity and
-// the change flag: nothing else about the person.
+// the change flag, and for an offline code how old its data is: nothing else
+// about the person. A person without a smartphone is checked by the number of
+// their ID card (POST /api/v1/verify/id, online only): masked name and colour.
+//
+// The gate device signs in once: its session is a device session in the
+// server's cookie (verifierClient), so after a restart the page opens signed
+// in without the network and verifies offline while the key list is young
+// enough; online, the server is asked whether the session still holds.
 import jsQR from 'jsqr';
-import { NetworkError, staffClient } from '../../common/api.js';
+import { NetworkError, verifierClient } from '../../common/api.js';
 import { colorWord } from '../../common/colors.js';
 import { loadCore } from '../../common/core.js';
 import { h, $, clear } from '../../common/dom.js';
@@ -14,7 +21,7 @@ import { loadKeyList, saveKeyList, buildKeyList, verifyOffline, maxKeyAgeHours, 
 import { cue } from './cue.js';
 
 const ONLINE_TIMEOUT_MS = 2500;  // a gate cannot wait longer: go offline
-const { api, session } = staffClient;
+const { api, session } = verifierClient;
 const root = $('#app');
 // The wasm core parses tokens offline (inspectToken).
 const core = () => loadCore({ base: '/' });
@@ -65,6 +72,16 @@ const STATUS_TEXT = {
   error: ['查验失败', 'Verification failed'],
 };
 
+// "08:00（3 小时前 h ago）" for an ISO time and an age in seconds.
+function dataAge(iso, seconds) {
+  const d = new Date(iso);
+  const p = (x) => String(x).padStart(2, '0');
+  const at = isNaN(d) ? '' : `${p(d.getHours())}:${p(d.getMinutes())}`;
+  const s = Math.max(0, Number(seconds) || 0);
+  const ago = s < 90 ? '刚刚 just now' : s < 5400 ? `${Math.round(s / 60)} 分钟前 min ago` : `${(s / 3600).toFixed(1)} 小时前 h ago`;
+  return `${at}（${ago}）`;
+}
+
 function showResult(panel, r, ms) {
   clear(panel);
   const valid = !!r.valid;
@@ -77,11 +94,15 @@ function showResult(panel, r, ms) {
   panel.dataset.status = r.status;
   panel.dataset.color = valid ? r.color : '';
   panel.dataset.mode = r.offline ? 'offline' : 'online';
+  panel.dataset.kind = r.kind || '';
   if (ms != null) panel.dataset.ms = ms.toFixed(2);
   panel.append(...[
     h('div', { class: 'big', id: 'result-color', role: 'status', 'aria-live': 'assertive' },
       h('span', { lang: 'zh-CN' }, words.zh), h('span', { class: 'en' }, words.en)),
     h('p', { class: 'status', id: 'result-status' }, `${st[0]} · ${st[1]}`),
+    r.kind === 'offline' && r.issued_at ? h('p', { class: 'flag', id: 'result-kind' },
+      `离线码 OFFLINE CODE · 数据更新于 data from ${dataAge(r.issued_at, r.data_age_seconds)}` +
+      (r.expires_at ? ` · 离线码有效至 valid until ${fmtTime(r.expires_at)}` : '')) : null,
     r.status === 'changed' ? h('p', { class: 'flag', id: 'result-changed' },
       bi('⚠ 签发后颜色已变化,以上为当前颜色', '⚠ The colour changed since this code was issued; shown is the current one')) : null,
     valid || r.name_masked ? h('dl', { class: 'facts' },
@@ -94,6 +115,60 @@ function showResult(panel, r, ms) {
       ? `离线查验 OFFLINE · 密钥列表 key list ${ageText(r.key_age_s)}${ms != null ? ` · ${ms.toFixed(1)} ms` : ''}`
       : `在线查验 ONLINE${ms != null ? ` · ${ms.toFixed(0)} ms` : ''}`)].filter(Boolean));
   cue(valid ? r.color : 'invalid');
+}
+
+const ID_TYPES = [['resident_id', '居民身份证', 'Resident ID card'], ['passport', '护照', 'Passport'],
+  ['hk_macao_permit', '港澳居民来往内地通行证', 'HK/Macao permit'], ['taiwan_permit', '台湾居民来往大陆通行证', 'Taiwan permit'],
+  ['foreign_permanent_id', '外国人永久居留身份证', 'Foreign permanent residence ID']];
+
+// The answer to a check by ID number: the colour big (or "not found"), the
+// masked name, and how many checks this verifier has left this hour.
+function showIdResult(panel, r) {
+  clear(panel);
+  const found = r.status === 'id_check' && r.color;
+  const word = found ? colorWord(r.color) : null;
+  const big = found ? { zh: word.zh, en: word.en.toUpperCase() }
+    : r.status === 'id_check' ? { zh: '无健康码', en: 'NO CODE' }
+      : r.status === 'id_not_found' ? { zh: '未找到', en: 'NOT FOUND' }
+        : { zh: '未能查验', en: 'NOT CHECKED' };
+  const text = {
+    id_check: ['按证件号查验 · 当前颜色', 'Checked by ID number · current colour'],
+    id_not_found: ['此证件号没有登记', 'Nobody is registered with this ID number'],
+    id_limited: ['本小时按证件号查验次数已满', 'No more ID-number checks this hour'],
+    id_offline: ['按证件号查验需要联网', 'Checks by ID number need the network'],
+    id_bad: ['证件类型或号码不正确', 'Not a valid ID type or number'],
+    error: ['查验失败', 'Check failed'],
+  }[r.status] || ['查验失败', 'Check failed'];
+  panel.className = `result ${found ? r.color : 'invalid'}`;
+  panel.dataset.status = r.status;
+  panel.dataset.color = found ? r.color : '';
+  panel.dataset.mode = 'id';
+  panel.dataset.kind = 'id';
+  panel.append(...[
+    h('div', { class: 'big', id: 'result-color', role: 'status', 'aria-live': 'assertive' },
+      h('span', { lang: 'zh-CN' }, big.zh), h('span', { class: 'en' }, big.en)),
+    h('p', { class: 'status', id: 'result-status' }, `${text[0]} · ${text[1]}`),
+    r.name_masked ? h('dl', { class: 'facts' },
+      h('dt', null, bi('姓名', 'Name')), h('dd', { id: 'result-name' }, r.name_masked)) : null,
+    h('p', { class: 'mode', id: 'result-mode' }, `按证件号 BY ID NUMBER · 在线 ONLINE${r.checks_left != null ? ` · 本小时还可查 ${r.checks_left} 次 checks left this hour` : ''}` +
+      (r.retry_after ? ` · ${Math.ceil(r.retry_after / 60)} 分钟后再试 try again in ${Math.ceil(r.retry_after / 60)} min` : ''))].filter(Boolean));
+  cue(found ? r.color : 'invalid');
+}
+
+// POST /api/v1/verify/id: online only (the server holds the persons).
+async function checkId(idType, idNumber) {
+  if (navigator.onLine === false) return { status: 'id_offline' };
+  try {
+    const r = await api('POST', '/verify/id', { id_type: idType, id_number: idNumber }, { timeoutMs: 8000 });
+    if (r.status === 200 && r.data) return { ...r.data, status: r.data.found ? 'id_check' : 'id_not_found' };
+    if (r.status === 429) return { status: 'id_limited', retry_after: Number(r.headers.get('Retry-After')) || null };
+    if (r.status === 422) return { status: 'id_bad' };
+    if (r.status === 401 || r.status === 403) { session.clear(); return { status: 'error', expired: true }; }
+    return { status: 'error' };
+  } catch (e) {
+    if (e instanceof NetworkError) return { status: 'id_offline' };
+    throw e;
+  }
 }
 
 async function verify(qr, opts) {
@@ -230,12 +305,38 @@ function startApp(sess) {
     h('button', { type: 'submit', id: 'manual-verify' }, bi('查验', 'Verify')));
   manualForm.addEventListener('submit', (ev) => { ev.preventDefault(); if (manual.value.trim()) run(manual.value.trim()); });
 
+  // No smartphone: the ID card's number, typed; cleared once checked.
+  const idType = h('select', { id: 'id-type' }, ...ID_TYPES.map(([v, zh, en]) => h('option', { value: v }, `${zh} ${en}`)));
+  const idNumber = h('input', { id: 'id-number', autocomplete: 'off', spellcheck: false, autocapitalize: 'characters', maxlength: 32 });
+  const idForm = h('form', { class: 'manual', id: 'id-form' },
+    h('h2', null, bi('无智能手机：按证件号查验', 'No smartphone: check by ID number')),
+    h('label', { for: 'id-type' }, bi('证件类型', 'ID type')), idType,
+    h('label', { for: 'id-number' }, bi('证件号码', 'ID number')), idNumber,
+    h('button', { type: 'submit', id: 'id-check' }, bi('查验', 'Check')));
+  idForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const n = idNumber.value.trim();
+    if (!n || busy) return;
+    busy = true;
+    try {
+      const r = await checkId(idType.value, n);
+      if (r.status !== 'id_bad') idNumber.value = '';
+      showIdResult(result, r);
+      if (r.expired) setTimeout(() => location.reload(), 1500);
+    } catch {
+      showIdResult(result, { status: 'error' });
+    } finally {
+      busy = false;
+    }
+  });
+
   root.append(
-    staffHeader('安康码查验 Ankang verifier', sess),
+    staffHeader('安康码查验 Ankang verifier', sess, verifierClient),
     h('main', { class: 'verifier' },
       result,
       h('div', { class: 'scan' }, scanBtn, scanState, video),
       manualForm,
+      idForm,
       h('details', { class: 'settings' },
         h('summary', null, bi('离线设置', 'Offline settings')),
         h('label', null, offlineOnly, ' ', bi('仅离线查验', 'Verify offline only')),
@@ -244,8 +345,14 @@ function startApp(sess) {
       keyAge));
   showKeyAge(keyAge);
   refreshKeys(keyAge);
+  // Opened signed in from the device: online, the server says whether the session still holds.
+  if (navigator.onLine !== false) {
+    api('GET', '/me', undefined, { timeoutMs: 5000 }).then((r) => {
+      if (r.status === 401) { session.clear(); location.reload(); }
+    }).catch(() => { /* offline: verify offline */ });
+  }
   setInterval(() => { if (navigator.onLine !== false) refreshKeys(keyAge); else showKeyAge(keyAge); }, 5 * 60 * 1000);
   window.__ankangStaff = { verify: (qr) => run(qr), refreshKeys: () => refreshKeys(keyAge), ready: () => core() };
 }
 
-requireStaff(root, ['verifier', 'admin'], startApp);
+requireStaff(root, ['verifier', 'admin'], startApp, verifierClient);

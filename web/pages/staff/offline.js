@@ -58,6 +58,9 @@ const isoToSec = (v) => {
 // Verifies `qr` offline. core: the loaded wasm module. Answers the same shape as
 // POST /api/v1/verify plus {offline: true, key_age_s, issuer, issuer_name}:
 // status malformed | unknown_issuer | bad_signature | expired | current | stale_keys.
+// Like the server it names the token's kind ("screen", or "offline": a code
+// the phone shows without network, valid for hours until its own expiry) and
+// how old the data behind it is (data_age_seconds, from its issued-at).
 export async function verifyOffline(core, qr, list, nowMs, maxAgeHours) {
   const base = { valid: false, offline: true, key_age_s: list ? Math.round((nowMs - list.fetched_at) / 1000) : null };
   if (!list) return { ...base, status: 'stale_keys' };
@@ -86,6 +89,9 @@ export async function verifyOffline(core, qr, list, nowMs, maxAgeHours) {
     id_tail: c.id_tail,
     valid_until: new Date(c.expires_at * 1000).toISOString(),
     issued_at: new Date(c.issued_at * 1000).toISOString(),
+    expires_at: new Date(c.expires_at * 1000).toISOString(),
+    kind: c.kind || 'screen',
+    data_age_seconds: Math.max(0, Math.round(nowMs / 1000 - c.issued_at)),
   };
   if (nowMs / 1000 > c.expires_at) return { ...out, ...claims, status: 'expired' };
   return { ...out, ...claims, valid: true, status: 'current' };
