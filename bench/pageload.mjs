@@ -10,8 +10,9 @@
 //   first   first visit, empty profile: the log-in form ready for input (the
 //           phone field and the "get code" button rendered by the page's script)
 //   reload  returning visit online, same tab (signed in): the code's QR drawn
-//   newtab  returning visit online, a new tab of the same browser: the QR
-//           drawn, or "log-in" when the page shows the log-in form instead
+//   newtab  returning visit online, a new tab of the same browser (or the
+//           web view reopened): the QR drawn, or "log-in" when the page shows
+//           the log-in form instead
 //   offline returning visit with the network off (CDP offline): the QR drawn
 //   hung    returning visit on a network that connects and never answers (a
 //           loopback proxy that stops forwarding): the QR drawn
@@ -62,16 +63,26 @@ async function reloadUntil(page, ready) {
   return until(page, ready);
 }
 
-async function account(srv) {
+// Signs the page's browser in as the page does (a device session: the HttpOnly
+// cookie and the note in localStorage), then declares a person through that
+// session.
+async function account(srv, page) {
   const phone = newPhone();
-  const o = await srv.api('POST', '/auth/otp', { phone });
-  const l = await srv.api('POST', '/auth/login', { phone, code: o.json.dev_code });
+  await page.evaluate(async (ph) => {
+    const post = (path, body) => fetch(`/api/v1${path}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Ankang-Session': 'resident' }, body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const o = await post('/auth/otp', { phone: ph });
+    const l = await post('/auth/login', { phone: ph, code: o.dev_code });
+    if (!l.account_id) throw new Error(`log-in: ${JSON.stringify(l)}`);
+    localStorage.setItem('ankang.session', JSON.stringify({ account_id: l.account_id, phone: ph, dev: true }));
+  }, phone);
+  const token = (await page.context().cookies()).find((c) => c.name === 'ankang_session').value;
   const r = await srv.api('POST', '/declarations', {
     person: { name: '张小三', id_type: 'resident_id', id_number: residentId(), phone, nationality: 'CHN', region: '370102', address: '泉城路1号', relation: 'self' },
     health: { temperature: 36.5, symptoms: [], fever_clinic_14d: false }, travel_14d: [], contact_14d: 'none', commitment: true,
-  }, l.json.token);
+  }, token);
   if (r.status !== 201) throw new Error(`declare ${r.status} ${r.text}`);
-  return { phone, token: l.json.token };
 }
 
 async function oneRun(srv, proxy) {
@@ -87,11 +98,11 @@ async function oneRun(srv, proxy) {
     await throttle(page);
     await page.goto(`${proxy.base}/`, { waitUntil: 'commit' });
     out.first = await until(page, LOGIN);
-    // Signed in (the tab's session) with a declared person; the service worker in control.
-    const a = await account(srv);
-    await page.evaluate(([t, p]) => sessionStorage.setItem('ankang.session', JSON.stringify({ token: t, phone: p })), [a.token, a.phone]);
+    // Signed in as the page signs in (a device session: the HttpOnly cookie and
+    // the note in localStorage) with a declared person; the service worker in control.
+    await account(srv, page);
     await page.goto(`${proxy.base}/`);
-    await page.waitForFunction(QR, null, { timeout: 30000 });
+    await page.waitForFunction(QR, null, { timeout: 30000 }).catch(async (e) => { console.error(await page.evaluate(() => document.body.innerText)); throw e; });
     await page.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 30000 });
     await page.waitForTimeout(500);
     await page.reload({ waitUntil: 'commit' });
