@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <set>
 
 namespace ankang::server {
 namespace {
@@ -22,7 +24,75 @@ bool ToInt(const std::string& s, long long lo, long long hi, long long* out) {
   return true;
 }
 
+// Takes "--config FILE" out of args[from..] and puts the file's flags in its
+// place at args[from], before every flag of the command line (which so wins:
+// a later value replaces an earlier one).
+bool ExpandConfig(std::vector<std::string>* args, size_t from, std::string* error) {
+  std::string path;
+  for (size_t i = from; i < args->size(); ++i) {
+    if ((*args)[i] != "--config") continue;
+    if (i + 1 >= args->size()) {
+      *error = "--config needs a value";
+      return false;
+    }
+    if (!path.empty()) {
+      *error = "--config given twice";
+      return false;
+    }
+    path = (*args)[i + 1];
+    args->erase(args->begin() + static_cast<long>(i), args->begin() + static_cast<long>(i) + 2);
+    --i;
+  }
+  if (path.empty()) return true;
+  std::vector<std::string> flags;
+  if (!ConfigFileArgs(path, &flags, error)) return false;
+  args->insert(args->begin() + static_cast<long>(from), flags.begin(), flags.end());
+  return true;
+}
+
 }  // namespace
+
+bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error) {
+  // Flags without a value: `key = true` gives the flag, `key = false` nothing.
+  static const std::set<std::string> kSwitches = {"dev", "require-admin-totp", "quiet"};
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read the config file " + path;
+    return false;
+  }
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const std::string where = path + ":" + std::to_string(n) + ": ";
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) {
+      *error = where + "expected `key = value`";
+      return false;
+    }
+    const std::string key = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (key.empty() || key.rfind("--", 0) == 0 || key == "config" || key == "help") {
+      *error = where + "`" + key + "` is not a setting (write a flag's name without --)";
+      return false;
+    }
+    if (kSwitches.count(key)) {
+      if (value == "true" || value == "yes" || value == "on") {
+        out->push_back("--" + key);
+      } else if (value != "false" && value != "no" && value != "off") {
+        *error = where + key + " wants true or false";
+        return false;
+      }
+      continue;
+    }
+    out->push_back("--" + key);
+    out->push_back(value);
+  }
+  return true;
+}
 
 bool ParseTzOffset(const std::string& s, int* minutes) {
   if (s == "Z" || s == "UTC") {
@@ -67,7 +137,9 @@ Usage:
                                                  delete declarations and check-ins older than N days
   ankang-server wipe --yes [--data DIR]          delete all personal data (end of the measures)
 
-Flags:
+Flags (also as `key = value` lines of a --config file; flags given on the command line win):
+  --config FILE            read settings from FILE, e.g. /etc/ankang/ankang.conf: one `name = value`
+                           per line (name without --; `dev = true` for a switch), # comments
   --host H                 listen address (default 127.0.0.1)
   --port P                 listen port (default 8080)
   --data DIR               SQLite file and keys (default ./var)
@@ -143,6 +215,7 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     o->command = "wipe";
     i = 1;
   }
+  if (!ExpandConfig(&args, i, error)) return false;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* v) {

@@ -61,6 +61,11 @@ struct Options : HttpOptions {
 // Parses argv; on an error returns false with a message in *error.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string HelpText();
+// The flags a config file stands for: each `name = value` line (blank lines and
+// # comments skipped) gives "--name" "value"; a switch (dev, quiet,
+// require-admin-totp) gives "--name" for true/yes/on and nothing for
+// false/no/off. False with "FILE:LINE: what" in *error.
+bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error);
 // "+08:00" -> 480; false when malformed.
 bool ParseTzOffset(const std::string& s, int* minutes);
 
