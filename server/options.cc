@@ -144,6 +144,11 @@ Flags (also as `key = value` lines of a --config file; flags given on the comman
   --port P                 listen port (default 8080)
   --data DIR               SQLite file and keys (default ./var)
   --db URL                 postgresql:// connection string instead of SQLite
+  --kek-file FILE          with --db: keep the keys in the database, sealed with the 32-byte
+                           key-encryption key in FILE (init makes it); every node needs only
+                           --db and a copy of FILE, no shared --data folder
+  --key-poll-seconds N     with --kek-file: how often a node looks for a signing key rotated
+                           through another node (default 10)
   --web DIR                web files (default web/dist, or web when web/dist is missing)
   --dev                    local trial: staff accounts admin/verifier/issuer/venue, one-time
                            codes in the OTP answer, POST /api/v1/dev/clock. Never in production.
@@ -250,6 +255,11 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       data_given = true;
     } else if (a == "--db") {
       if (!value(&o->db)) return false;
+    } else if (a == "--kek-file") {
+      if (!value(&o->kek_file)) return false;
+    } else if (a == "--key-poll-seconds") {
+      if (!number(1, 3600, &n)) return false;
+      o->key_poll_seconds = static_cast<int>(n);
     } else if (a == "--web") {
       if (!value(&o->web)) return false;
     } else if (a == "--dev") {

@@ -14,6 +14,10 @@ namespace ankang::server {
 struct Options : HttpOptions {
   std::string data = "./var";  // SQLite file and keys
   std::string db;              // postgresql:// URL (PostgreSQL instead of SQLite)
+  // With --db: the keys sealed in the database with the key-encryption key in
+  // this file (data_folder.h); nodes poll for rotations every key_poll_seconds.
+  std::string kek_file;
+  int key_poll_seconds = 10;
   bool dev = false;
   std::string dev_password = "ankang-dev";
   int tz_offset_minutes = 480;  // --tz +08:00
