@@ -1,6 +1,6 @@
 // Where one HTTP/1.x request ends in a connection's byte stream, decided from
 // the bytes alone before Pistache 0.0.5's parser sees them. That parser keeps
-// the first of two Content-Length headers, answers 500 to "-1" or "1e20",
+// the first of two Content-Length headers, answers 500 to "-1" or 21 digits,
 // reserves whatever a chunk size says (7FFFFFFF: 2 GB), reads past malformed
 // request lines, and drops every request after the first in one read. The
 // skin frames each request here, refuses the ambiguous or oversize ones with
