@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -89,17 +90,29 @@ bool SaysClose(const Http::ResponseWriter& w) {
 // One connection as the skin sees it (framing.h): the input not yet handed to
 // Pistache's parser, from the current request's first byte; whether its
 // answer is being worked on in a pool; whether the connection is closing.
-struct Connection {
+struct Connection : std::enable_shared_from_this<Connection> {
   std::shared_ptr<ConnectionCount::Slot> slot;
   std::string input;
   size_t fed = 0;        // bytes of `input` the parser has
   bool closing = false;  // reactor thread only: input is dropped
   std::mutex mu;         // the two below: reactor and pool threads
   bool in_flight = false;
-  bool close_after = false;  // more input came while in flight: close after that answer
+  bool close_after = false;       // more input came while in flight: close after that answer
+  std::atomic<int> unwritten{0};  // answers handed to Pistache, not yet in the socket
 };
 
 constexpr const char* kConnectionData = "ankang.connection";
+
+// Answers of one connection queued in Pistache but not yet in the socket (its
+// peer sends requests without reading the answers): beyond, it is closed.
+constexpr int kMaxUnwrittenAnswers = 1024;
+
+void CountUntilWritten(Async::Promise<ssize_t>& sent, Connection* conn) {
+  auto counted = conn->shared_from_this();
+  counted->unwritten.fetch_add(1);
+  sent.then([counted](ssize_t) { counted->unwritten.fetch_sub(1); },
+            [counted](std::exception_ptr) { counted->unwritten.fetch_sub(1); });
+}
 
 // Headers on every answer, API or page.
 void AddSecurityHeaders(Response* resp) {
@@ -165,6 +178,13 @@ class ApiHandler : public Http::Handler {
         conn->closing = true;
         return;
       }
+    }
+    if (conn->unwritten.load() > kMaxUnwrittenAnswers) {
+      // Pipelining without reading the answers: no more answers are queued
+      // (they would pile up in memory); the connection is closed.
+      conn->closing = true;
+      ::shutdown(peer->fd(), SHUT_RDWR);
+      return;
     }
     conn->input.append(buffer, len);
     auto parser = getParser(peer);
@@ -263,7 +283,7 @@ class ApiHandler : public Http::Handler {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
     }
     if (!resp.pending) {
-      Send(w, preq.method(), preq.resource(), start, std::move(resp));
+      Send(w, preq.method(), preq.resource(), start, std::move(resp), answering_.get());
       return;
     }
     // Answered later by a pool thread (http/work_pool.h): this worker goes on
@@ -321,18 +341,19 @@ class ApiHandler : public Http::Handler {
   void SendInOrder(Connection* conn, Http::ResponseWriter& w, Http::Method method,
                    const std::string& path, std::chrono::steady_clock::time_point start,
                    Response resp) {
-    if (conn == nullptr) return Send(w, method, path, start, std::move(resp));
+    if (conn == nullptr) return Send(w, method, path, start, std::move(resp), nullptr);
     std::lock_guard<std::mutex> l(conn->mu);
     if (conn->close_after) {
       w.headers().remove<Http::Header::Connection>();
       w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
     }
     conn->in_flight = false;
-    Send(w, method, path, start, std::move(resp));
+    Send(w, method, path, start, std::move(resp), conn);
   }
 
+  // `conn` (may be null) counts the answer until it is in the socket.
   void Send(Http::ResponseWriter& w, Http::Method method, const std::string& path,
-            std::chrono::steady_clock::time_point start, Response resp) {
+            std::chrono::steady_clock::time_point start, Response resp, Connection* conn) {
     try {
       for (const auto& [name, value] : resp.headers) {
         AddHeader(w, name, value);
@@ -345,6 +366,7 @@ class ApiHandler : public Http::Handler {
           w.send(static_cast<Http::Code>(code), resp.body,
                  resp.content_type.empty() ? Http::Mime::MediaType()
                                            : Http::Mime::MediaType::fromString(resp.content_type));
+      if (conn != nullptr) CountUntilWritten(sent, conn);
       if (close) CloseAfter(std::move(sent), fd);
       if (!site_->opts->quiet) {
         const double ms =

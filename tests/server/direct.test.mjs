@@ -81,6 +81,34 @@ test('a request pipelined behind an answer worked on in a pool closes the connec
   if (got.length === 1) assert.match(r.text, /Connection: close/i);
 });
 
+test('pipelining without reading the answers: the connection is closed before the answers pile up', async () => {
+  const rss = () => Number(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) * 1024;
+  const before = rss();
+  const batch = 'GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n'.repeat(1000);
+  let batches = 0;
+  let peak = before;
+  const closed = await new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: srv.port });
+    s.pause();  // never reads an answer
+    const timer = setTimeout(() => { s.destroy(); resolve(false); }, 15000);
+    const pump = () => {
+      while (batches < 200 && !s.destroyed) {
+        batches++;
+        peak = Math.max(peak, rss());
+        if (!s.write(batch)) return s.once('drain', pump);
+      }
+    };
+    s.on('connect', pump);
+    s.on('error', () => {});
+    s.on('close', () => { clearTimeout(timer); resolve(true); });
+  });
+  console.log(`# ${batches * 1000} pipelined requests sent unread: server RSS +${((peak - before) / 2 ** 20).toFixed(1)} MiB at most; closed: ${closed}`);
+  assert.ok(closed, 'the connection was not closed');
+  assert.ok(batches < 200, 'all 200,000 requests were taken');
+  assert.ok(peak - before < 64 * 2 ** 20, `the server grew by ${peak - before} bytes`);
+  assert.equal((await call(srv.base, 'GET', '/healthz')).status, 200);
+});
+
 test('Connection: close and HTTP/1.0 close the connection after the answer', async () => {
   for (const req of ['GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', 'GET /healthz HTTP/1.0\r\n\r\n']) {
     const r = await exchange(req, { waitMs: 3000 });
