@@ -474,7 +474,8 @@ std::string ExposureError(const HttpOptions& opts) {
   return "--host " + opts.host +
          " is not a loopback address. Pistache 0.0.5 should not face clients itself: "
          "it has no TLS, no per-address limits and known parser defects (server/README.md, "
-         "\"Exposure\"). Listen on 127.0.0.1 behind nginx (deploy/nginx.conf), or pass "
+         "\"Connections and direct exposure\"). Listen on 127.0.0.1 behind nginx "
+         "(deploy/nginx.conf), or pass "
          "--direct to serve this address anyway.";
 }
 
