@@ -193,6 +193,10 @@ int main(int argc, char** argv) {
     if (o.command == "keys-rotate") return KeysRotate(o);
     if (o.command == "purge") return Purge(o);
     if (o.command == "wipe") return Wipe(o);
+    if (const std::string refusal = ExposureError(o); !refusal.empty()) {
+      std::fprintf(stderr, "ankang-server: %s\n", refusal.c_str());
+      return 2;
+    }
     OpenedDataFolder folder = OpenFolder(o);
     auto app = MakeApp(o, std::move(folder.db), std::move(folder.keys));
     if (!folder.kek.empty()) FollowSealedKeys(*app, folder.kek, folder.sealed_version);

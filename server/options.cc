@@ -54,7 +54,7 @@ bool ExpandConfig(std::vector<std::string>* args, size_t from, std::string* erro
 
 bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error) {
   // Flags without a value: `key = true` gives the flag, `key = false` nothing.
-  static const std::set<std::string> kSwitches = {"dev", "require-admin-totp", "quiet"};
+  static const std::set<std::string> kSwitches = {"dev", "require-admin-totp", "quiet", "direct"};
   std::ifstream in(path);
   if (!in) {
     *error = "cannot read the config file " + path;
@@ -140,7 +140,7 @@ Usage:
 Flags (also as `key = value` lines of a --config file; flags given on the command line win):
   --config FILE            read settings from FILE, e.g. /etc/ankang/ankang.conf: one `name = value`
                            per line (name without --; `dev = true` for a switch), # comments
-  --host H                 listen address (default 127.0.0.1)
+  --host H                 listen address (default 127.0.0.1; not loopback only with --direct)
   --port P                 listen port (default 8080)
   --data DIR               SQLite file and keys (default ./var)
   --db URL                 postgresql:// connection string instead of SQLite
@@ -155,6 +155,10 @@ Flags (also as `key = value` lines of a --config file; flags given on the comman
   --dev-password PW        password of the --dev staff accounts (default ankang-dev)
   --tz +HH:MM              time zone that days are counted in (default +08:00)
   --threads N              HTTP worker threads (default 2)
+  --max-connections N      open connections held at once (default 1024, lowered to fit the
+                           file-descriptor limit); beyond, a new connection gets 503 and is closed
+  --direct                 allow a --host that is not loopback (Pistache facing clients without
+                           nginx in front; see server/README.md, "Exposure")
   --issuer-id ID           issuer id written into tokens (default ankang-local)
   --rules NAME|FILE        rule set: default, hangzhou, international or a JSON file (default default)
   --otp-webhook URL        POST one-time codes as JSON to an SMS gateway (http://host:port/path);
@@ -344,6 +348,11 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       o->require_admin_totp = true;
     } else if (a == "--quiet") {
       o->quiet = true;
+    } else if (a == "--max-connections") {
+      if (!number(1, 1000000, &n)) return false;
+      o->max_connections = static_cast<size_t>(n);
+    } else if (a == "--direct") {
+      o->direct = true;
     } else if (a == "--username" && (o->command == "staff-add" || o->command == "staff-totp")) {
       if (!value(&o->staff_username)) return false;
     } else if (a == "--role" && o->command == "staff-add") {

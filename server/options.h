@@ -66,7 +66,7 @@ struct Options : HttpOptions {
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string HelpText();
 // The flags a config file stands for: each `name = value` line (blank lines and
-// # comments skipped) gives "--name" "value"; a switch (dev, quiet,
+// # comments skipped) gives "--name" "value"; a switch (dev, quiet, direct,
 // require-admin-totp) gives "--name" for true/yes/on and nothing for
 // false/no/off. False with "FILE:LINE: what" in *error.
 bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error);
