@@ -4,7 +4,8 @@
 #   /usr/share/ankang/web/                     the pages (web/dist, with .gz twins)
 #   /lib/systemd/system/ankang.service         deploy/ankang.service
 #   /etc/ankang/ankang.conf                    deploy/ankang.conf (a conffile)
-#   /etc/nginx/sites-available/ankang          deploy/nginx.conf for these paths
+#   /etc/nginx/sites-available/ankang          the site part of deploy/nginx.conf
+#   /usr/share/ankang/nginx.conf               the whole of it (10,000 connections)
 #   /usr/share/doc/ankang/                     README.md, server/README.md, copyright
 # Maintainer scripts in deploy/debian/: the user ankang, /var/lib/ankang, `init`
 # on first install; purge deletes the data unless /var/lib/ankang/KEEP exists.
@@ -14,14 +15,29 @@ install(TARGETS ankang-server RUNTIME DESTINATION bin)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/web/dist/ DESTINATION share/ankang/web)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/ankang.service DESTINATION /lib/systemd/system)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/ankang.conf DESTINATION /etc/ankang)
-# The nginx site: the repository's front, serving the installed pages.
-file(READ ${CMAKE_SOURCE_DIR}/deploy/nginx.conf ANKANG_NGINX_SITE)
-string(REPLACE "/srv/ankang/web/dist" "/usr/share/ankang/web" ANKANG_NGINX_SITE
-       "${ANKANG_NGINX_SITE}")
-file(WRITE ${CMAKE_BINARY_DIR}/deploy/ankang.nginx "${ANKANG_NGINX_SITE}")
+# The nginx site: the http-level part of deploy/nginx.conf (between its
+# "--- site" markers) serving the installed pages; Debian's own nginx.conf
+# keeps its 768 connections per worker. For 10,000 connections the whole
+# file replaces /etc/nginx/nginx.conf: /usr/share/ankang/nginx.conf.
+file(READ ${CMAKE_SOURCE_DIR}/deploy/nginx.conf ANKANG_NGINX)
+string(REPLACE "/srv/ankang/web/dist" "/usr/share/ankang/web" ANKANG_NGINX "${ANKANG_NGINX}")
+string(FIND "${ANKANG_NGINX}" "# --- site: from here" ANKANG_SITE_BEGIN)
+string(FIND "${ANKANG_NGINX}" "# --- site ends" ANKANG_SITE_END)
+if(ANKANG_SITE_BEGIN EQUAL -1 OR ANKANG_SITE_END EQUAL -1)
+  message(FATAL_ERROR "deploy/nginx.conf lacks its '# --- site' markers")
+endif()
+math(EXPR ANKANG_SITE_LENGTH "${ANKANG_SITE_END} - ${ANKANG_SITE_BEGIN}")
+string(SUBSTRING "${ANKANG_NGINX}" ${ANKANG_SITE_BEGIN} ${ANKANG_SITE_LENGTH} ANKANG_SITE)
+file(WRITE ${CMAKE_BINARY_DIR}/deploy/ankang.nginx
+     "# Ankang behind nginx: the site part of deploy/nginx.conf (http context).\n"
+     "# Enable: ln -s /etc/nginx/sites-available/ankang /etc/nginx/sites-enabled/\n"
+     "# For 10,000 connections use /usr/share/ankang/nginx.conf as /etc/nginx/nginx.conf.\n"
+     "    ${ANKANG_SITE}")
+file(WRITE ${CMAKE_BINARY_DIR}/deploy/nginx.conf "${ANKANG_NGINX}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/deploy/nginx.conf)
 install(FILES ${CMAKE_BINARY_DIR}/deploy/ankang.nginx DESTINATION /etc/nginx/sites-available
         RENAME ankang)
+install(FILES ${CMAKE_BINARY_DIR}/deploy/nginx.conf DESTINATION share/ankang)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/deploy/copyright
         DESTINATION share/doc/ankang)
 install(FILES ${CMAKE_SOURCE_DIR}/server/README.md DESTINATION share/doc/ankang

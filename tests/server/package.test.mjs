@@ -96,6 +96,13 @@ test('the package installs, its unit verifies, its binary serves a declaration w
     assert.equal(owner(`/var/lib/ankang/${f}`), 'ankang:ankang', f);
   }
   assert.match(readFileSync('/etc/nginx/sites-available/ankang', 'utf8'), /root \/usr\/share\/ankang\/web;/);
+  // The site loads in an http block as Debian's nginx.conf includes it; the whole front for 10,000 connections beside it.
+  const ngDir = join(buildDir, 'package-nginx-test');
+  sh('mkdir', ['-p', ngDir]);
+  writeFileSync(join(ngDir, 'nginx.conf'), `pid ${ngDir}/nginx.pid;\nerror_log ${ngDir}/error.log;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include /etc/nginx/sites-available/ankang;\n}\n`);
+  const ngt = sh('nginx', ['-t', '-p', ngDir, '-c', join(ngDir, 'nginx.conf')]);
+  assert.equal(ngt.status, 0, ngt.stderr);
+  assert.match(readFileSync('/usr/share/ankang/nginx.conf', 'utf8'), /worker_connections 16384;/);
   // The unit: systemd's own check, and the sandboxing it promises.
   const verify = sh('systemd-analyze', ['verify', '/lib/systemd/system/ankang.service']);
   assert.equal(verify.status, 0, verify.stderr);
