@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "server/http/static_files.h"
 
@@ -154,8 +155,12 @@ class ApiHandler : public Http::Handler {
         query_ok = query_ok && PercentDecode(it->first, &name) && PercentDecode(it->second, &value);
         req.query[name] = value;
       }
+      // One stream per thread (building an ostringstream per header costs
+      // more than writing the header).
+      thread_local std::ostringstream os;
       for (const auto& h : preq.headers().list()) {
-        std::ostringstream os;
+        os.str(std::string());
+        os.clear();
         h->write(os);
         req.headers[Lower(h->name())] = os.str();
       }
@@ -212,9 +217,7 @@ class ApiHandler : public Http::Handler {
       }
       const int code = HttpCode(resp.status);
       if (method == Http::Method::Head) resp.body.clear();
-      w.send(static_cast<Http::Code>(code), resp.body,
-             resp.content_type.empty() ? Http::Mime::MediaType()
-                                       : Http::Mime::MediaType::fromString(resp.content_type));
+      w.send(static_cast<Http::Code>(code), resp.body, Mime(resp.content_type));
       if (!site_->opts->quiet) {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -225,6 +228,20 @@ class ApiHandler : public Http::Handler {
     } catch (...) {
       // The peer went away; nothing to answer.
     }
+  }
+
+  // The parsed media type of a Content-Type text, parsed once per thread
+  // (a handful of distinct types: JSON, SVG, the static files').
+  static const Http::Mime::MediaType& Mime(const std::string& content_type) {
+    thread_local std::unordered_map<std::string, Http::Mime::MediaType> parsed;
+    auto it = parsed.find(content_type);
+    if (it != parsed.end()) return it->second;
+    if (parsed.size() > 64) parsed.clear();
+    return parsed
+        .emplace(content_type, content_type.empty()
+                                   ? Http::Mime::MediaType()
+                                   : Http::Mime::MediaType::fromString(content_type))
+        .first->second;
   }
 
   // The access log shows API route patterns (no ids) and static paths.
