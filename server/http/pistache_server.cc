@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -53,12 +54,29 @@ void AddHeader(Http::ResponseWriter& w, const std::string& name, const std::stri
   w.headers().add(std::make_shared<NamedHeader>(name, value));
 }
 
+// The same, sharing one header object per thread for each name and value seen
+// (every answer carries the same security and cache headers; a header is only
+// read once added).
+void AddSharedHeader(Http::ResponseWriter& w, const std::string& name, const std::string& value) {
+  thread_local std::map<std::pair<std::string, std::string>, std::shared_ptr<NamedHeader>> made;
+  if (name == "Set-Cookie") return AddHeader(w, name, value);  // a session token: kept nowhere
+  auto key = std::make_pair(name, value);
+  auto it = made.find(key);
+  if (it == made.end()) {
+    if (made.size() > 64) made.clear();  // varying values (cookies, Allow, ...) do not pile up
+    it = made.emplace(key, std::make_shared<NamedHeader>(name, value)).first;
+  }
+  w.headers().add(it->second);
+}
+
 bool IsApiPath(const std::string& p) {
   return p.rfind("/api/", 0) == 0 || p == "/api" || p == "/healthz" || p == "/metrics";
 }
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // header names are ASCII
+  }
   return s;
 }
 
@@ -213,7 +231,7 @@ class ApiHandler : public Http::Handler {
             std::chrono::steady_clock::time_point start, Response resp) {
     try {
       for (const auto& [name, value] : resp.headers) {
-        AddHeader(w, name, value);
+        AddSharedHeader(w, name, value);
       }
       const int code = HttpCode(resp.status);
       if (method == Http::Method::Head) resp.body.clear();
