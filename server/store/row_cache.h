@@ -73,8 +73,10 @@ class RowCache {
   }
 
  private:
-  // Bounds memory at a province's peak (a person row is about 1.5 KB).
-  static constexpr size_t kMaxRows = 8192;
+  // Bounds memory at a province's peak: a person row with its verdict is about
+  // 2 KB, so the two person caches hold at most ~8 MB. (Rows are worth keeping
+  // only while they come back within the maximum age.)
+  static constexpr size_t kMaxRows = 2048;
   struct Entry {
     Row row;
     Clock::time_point loaded_at;
