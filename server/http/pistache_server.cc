@@ -58,13 +58,19 @@ void AddHeader(Http::ResponseWriter& w, const std::string& name, const std::stri
 // (every answer carries the same security and cache headers; a header is only
 // read once added).
 void AddSharedHeader(Http::ResponseWriter& w, const std::string& name, const std::string& value) {
-  thread_local std::map<std::pair<std::string, std::string>, std::shared_ptr<NamedHeader>> made;
   if (name == "Set-Cookie") return AddHeader(w, name, value);  // a session token: kept nowhere
-  auto key = std::make_pair(name, value);
-  auto it = made.find(key);
-  if (it == made.end()) {
-    if (made.size() > 64) made.clear();  // varying values (cookies, Allow, ...) do not pile up
-    it = made.emplace(key, std::make_shared<NamedHeader>(name, value)).first;
+  // By name, then value: found without copying either (the CSP value is long).
+  thread_local std::map<std::string, std::map<std::string, std::shared_ptr<NamedHeader>>> made;
+  thread_local size_t count = 0;
+  auto& values = made[name];
+  auto it = values.find(value);
+  if (it == values.end()) {
+    if (++count > 64) {  // varying values (Allow, Retry-After, ...) do not pile up
+      made.clear();
+      count = 1;
+      return AddSharedHeader(w, name, value);
+    }
+    it = values.emplace(value, std::make_shared<NamedHeader>(name, value)).first;
   }
   w.headers().add(it->second);
 }
