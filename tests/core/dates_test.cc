@@ -2,7 +2,6 @@
 #include "shared/dates.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <ctime>
 #include <random>
