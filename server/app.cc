@@ -246,6 +246,8 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   auto app = std::make_unique<App>();
   app->opts = opts;
   app->db = std::move(db);
+  // With --db other servers write persons too: their rows are read every time.
+  app->db->SetReadCache(opts.cache_ms, opts.db.empty() ? opts.cache_ms : 0);
   app->write_behind = std::make_unique<WriteBehind>(app->db.get());
   app->recolour_jobs = std::make_unique<RecolourJobs>(app.get());
   if (!opts.db.empty()) app->authority.SetMaxAgeSeconds(0);  // other processes write too

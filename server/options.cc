@@ -191,6 +191,11 @@ Flags (also as `key = value` lines of a --config file; flags given on the comman
   --otp-per-ip-per-hour N  one-time codes per client address and hour (default 30)
   --recolour-wait-ms N     how long a risk-area or case-status import waits for its recolouring
                            before answering 202 with the background job (default 500)
+  --cache-ms N             how long a session, staff or person row read from the database is
+                           reused (default 2000; 0: never). This process's own writes (log-out,
+                           revocation, declarations) count at once; another process's (a second
+                           server on the same --db, the staff totp command) within N ms. With
+                           --db person rows are never reused.
   --require-admin-totp     admins sign in only with a TOTP code; an admin without one is refused
                            until enrolled (`staff totp`, or the console while not required)
   --trusted-proxy ADDR     a reverse proxy's address (e.g. 127.0.0.1 for a local nginx): requests
@@ -336,6 +341,9 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--recolour-wait-ms") {
       if (!number(0, 60000, &n)) return false;
       o->recolour_wait_ms = static_cast<int>(n);
+    } else if (a == "--cache-ms") {
+      if (!number(0, 60000, &n)) return false;
+      o->cache_ms = static_cast<int>(n);
     } else if (a == "--trusted-proxy") {
       if (!value(&s)) return false;
       const std::string canonical = CanonicalIp(s);

@@ -49,6 +49,12 @@ struct Options : HttpOptions {
   // How long an import waits for its recolouring before answering 202 with the
   // job (domain/recolour_jobs.h) instead of 200 with the counts.
   int recolour_wait_ms = 500;
+  // How long this process reuses a session, staff, guardianship or person row
+  // it read (store/row_cache.h). Its own writes are seen at once; another
+  // process's within this time. With --db (several servers on one database)
+  // person rows are not kept: a declaration made through another server must
+  // show at once.
+  int cache_ms = 2000;
 
   // Subcommand: "" (serve), "init", "backup", "restore", "staff-add", "staff-totp",
   // "keys-rotate", "purge", "wipe", "help".

@@ -126,6 +126,29 @@ std::string FormatInstant(const Instant& t) {
   const int64_t secs = local - days * 86400;
   const Date d = CivilFromDays(days);
   const int64_t off = t.offset_minutes < 0 ? -int64_t{t.offset_minutes} : t.offset_minutes;
+  if (d.year >= 0 && d.year <= 9999 && off < 100 * 60) {
+    // The same text without printf (every code and verification formats a few).
+    char out[25];
+    auto put = [&out](int at, int64_t v, int digits) {
+      for (int i = digits - 1; i >= 0; --i, v /= 10) out[at + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, d.year, 4);
+    out[4] = '-';
+    put(5, d.month, 2);
+    out[7] = '-';
+    put(8, d.day, 2);
+    out[10] = 'T';
+    put(11, secs / 3600, 2);
+    out[13] = ':';
+    put(14, secs / 60 % 60, 2);
+    out[16] = ':';
+    put(17, secs % 60, 2);
+    out[19] = t.offset_minutes < 0 ? '-' : '+';
+    put(20, off / 60, 2);
+    out[22] = ':';
+    put(23, off % 60, 2);
+    return std::string(out, sizeof out);
+  }
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02lld:%02lld", d.year, d.month,
                 d.day, static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),

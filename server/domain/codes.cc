@@ -31,6 +31,20 @@ Json OfflineCode(App& app, const CodeClaims& screen, const std::string& code_val
           {"expires_at", app.Iso(c.expires_at)}, {"refresh_after", app.Iso(refresh_after)}};
 }
 
+// s as a JSON string, as Json::dump(-1, ' ', false, replace) writes it: text
+// with nothing to escape as it is, anything else through nlohmann.
+void AppendJsonString(std::string* out, const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+      out->append(Json(s).dump(-1, ' ', false, Json::error_handler_t::replace));
+      return;
+    }
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
 }  // namespace
 
 bool WantsOfflineCode(const Request& req) { return req.Query("offline") == "1"; }
@@ -56,13 +70,25 @@ std::optional<IssuedCode> IssueCode(App& app, PersonRow p, CodeUse use, bool wit
   out.token_expires_at = now + ttl;
   // The verdict's fields as stored, and the token's beside them, without
   // parsing the one or building a document for the other.
-  Json token = {{"issued_at", app.Iso(now)},           {"qr", qr},
-                {"qr_expires_at", app.Iso(now + ttl)}, {"person_id", p.id},
-                {"name_masked", p.name_masked},        {"id_tail", p.id_tail}};
+  // Written as Json::dump writes the object (keys in order), without building it.
+  std::string more = "{\"id_tail\":";
+  AppendJsonString(&more, p.id_tail);
+  more += ",\"issued_at\":";
+  AppendJsonString(&more, app.Iso(now));
+  more += ",\"name_masked\":";
+  AppendJsonString(&more, p.name_masked);
   if (with_offline && use == CodeUse::kScreen) {
-    token["offline_code"] = OfflineCode(app, claims, s->valid_until);
+    more += ",\"offline_code\":";
+    more += OfflineCode(app, claims, s->valid_until)
+                .dump(-1, ' ', false, Json::error_handler_t::replace);
   }
-  const std::string more = token.dump(-1, ' ', false, Json::error_handler_t::replace);
+  more += ",\"person_id\":";
+  AppendJsonString(&more, p.id);
+  more += ",\"qr\":";
+  AppendJsonString(&more, qr);
+  more += ",\"qr_expires_at\":";
+  AppendJsonString(&more, app.Iso(now + ttl));
+  more += '}';
   out.json = std::move(s->fields);
   if (out.json.size() < 2 || out.json.back() != '}') out.json = "{}";
   out.json.pop_back();

@@ -13,9 +13,11 @@
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "server/http/connections.h"
 #include "server/http/framing.h"
@@ -56,12 +58,35 @@ void AddHeader(Http::ResponseWriter& w, const std::string& name, const std::stri
   w.headers().add(std::make_shared<NamedHeader>(name, value));
 }
 
+// The same, sharing one header object per thread for each name and value seen
+// (every answer carries the same security and cache headers; a header is only
+// read once added).
+void AddSharedHeader(Http::ResponseWriter& w, const std::string& name, const std::string& value) {
+  if (name == "Set-Cookie") return AddHeader(w, name, value);  // a session token: kept nowhere
+  // By name, then value: found without copying either (the CSP value is long).
+  thread_local std::map<std::string, std::map<std::string, std::shared_ptr<NamedHeader>>> made;
+  thread_local size_t count = 0;
+  auto& values = made[name];
+  auto it = values.find(value);
+  if (it == values.end()) {
+    if (++count > 64) {  // varying values (Allow, Retry-After, ...) do not pile up
+      made.clear();
+      count = 1;
+      return AddSharedHeader(w, name, value);
+    }
+    it = values.emplace(value, std::make_shared<NamedHeader>(name, value)).first;
+  }
+  w.headers().add(it->second);
+}
+
 bool IsApiPath(const std::string& p) {
   return p.rfind("/api/", 0) == 0 || p == "/api" || p == "/healthz" || p == "/metrics";
 }
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // header names are ASCII
+  }
   return s;
 }
 
@@ -254,8 +279,12 @@ class ApiHandler : public Http::Handler {
         query_ok = query_ok && PercentDecode(it->first, &name) && PercentDecode(it->second, &value);
         req.query[name] = value;
       }
+      // One stream per thread (building an ostringstream per header costs
+      // more than writing the header).
+      thread_local std::ostringstream os;
       for (const auto& h : preq.headers().list()) {
-        std::ostringstream os;
+        os.str(std::string());
+        os.clear();
         h->write(os);
         req.headers[Lower(h->name())] = os.str();
       }
@@ -356,16 +385,13 @@ class ApiHandler : public Http::Handler {
             std::chrono::steady_clock::time_point start, Response resp, Connection* conn) {
     try {
       for (const auto& [name, value] : resp.headers) {
-        AddHeader(w, name, value);
+        AddSharedHeader(w, name, value);
       }
       const int code = HttpCode(resp.status);
       if (method == Http::Method::Head) resp.body.clear();
       const bool close = SaysClose(w);
       const int fd = close ? w.peer()->fd() : -1;
-      auto sent =
-          w.send(static_cast<Http::Code>(code), resp.body,
-                 resp.content_type.empty() ? Http::Mime::MediaType()
-                                           : Http::Mime::MediaType::fromString(resp.content_type));
+      auto sent = w.send(static_cast<Http::Code>(code), resp.body, Mime(resp.content_type));
       if (conn != nullptr) CountUntilWritten(sent, conn);
       if (close) CloseAfter(std::move(sent), fd);
       if (!site_->opts->quiet) {
@@ -378,6 +404,20 @@ class ApiHandler : public Http::Handler {
     } catch (...) {
       // The peer went away; nothing to answer.
     }
+  }
+
+  // The parsed media type of a Content-Type text, parsed once per thread
+  // (a handful of distinct types: JSON, SVG, the static files').
+  static const Http::Mime::MediaType& Mime(const std::string& content_type) {
+    thread_local std::unordered_map<std::string, Http::Mime::MediaType> parsed;
+    auto it = parsed.find(content_type);
+    if (it != parsed.end()) return it->second;
+    if (parsed.size() > 64) parsed.clear();
+    return parsed
+        .emplace(content_type, content_type.empty()
+                                   ? Http::Mime::MediaType()
+                                   : Http::Mime::MediaType::fromString(content_type))
+        .first->second;
   }
 
   // The access log shows API route patterns (no ids) and static paths.

@@ -33,6 +33,10 @@ std::string DecodeSegment(const std::string& s) {
   return out;
 }
 
+bool IsParameter(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
+
 }  // namespace
 
 std::vector<std::string> Router::Split(const std::string& path) {
@@ -61,18 +65,16 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
   for (size_t r = 0; r < routes_.size(); ++r) {
     const auto& seg = segments_[r];
     if (seg.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
+    // The fixed segments first: the parameters are decoded only for a match.
     bool ok = true;
-    for (size_t i = 0; i < seg.size() && ok; ++i) {
-      const std::string& s = seg[i];
-      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
-        params[s.substr(1, s.size() - 2)] = DecodeSegment(parts[i]);
-      } else if (s != parts[i]) {
-        ok = false;
-      }
-    }
+    for (size_t i = 0; i < seg.size() && ok; ++i) ok = IsParameter(seg[i]) || seg[i] == parts[i];
     if (!ok) continue;
     if (routes_[r].method == method) {
+      std::map<std::string, std::string> params;
+      for (size_t i = 0; i < seg.size(); ++i) {
+        if (IsParameter(seg[i]))
+          params[seg[i].substr(1, seg[i].size() - 2)] = DecodeSegment(parts[i]);
+      }
       m.route = &routes_[r];
       m.params = std::move(params);
     }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "server/store/migrations.h"
+#include "server/store/row_cache.h"
 #include "server/store/sql_tables.h"
 #include "server/store/storage.h"
 #include "shared/json.h"
@@ -129,6 +130,29 @@ class SqlStorage : public Storage {
   // --- Storage: transactions, schema, retention
   void Transaction(const std::function<void()>& fn) override {
     const bool nested = owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+    if (!nested) {
+      // Committed (or rolled back): the cached rows it wrote are dropped again,
+      // including any a reader fetched between the statement and the commit.
+      struct AfterCommit {
+        SqlStorage& s;
+        ~AfterCommit() { s.ClearPending(); }
+      } after{*this};
+      Body(fn, false);
+      return;
+    }
+    Body(fn, true);
+  }
+
+  void SetReadCache(int64_t access_ms, int64_t persons_ms) override {
+    sessions_.SetMaxAge(std::chrono::milliseconds(access_ms));
+    staff_.SetMaxAge(std::chrono::milliseconds(access_ms));
+    guardians_.SetMaxAge(std::chrono::milliseconds(access_ms));
+    persons_.SetMaxAge(std::chrono::milliseconds(persons_ms));
+    persons_by_ref_.SetMaxAge(std::chrono::milliseconds(persons_ms));
+  }
+
+ private:
+  void Body(const std::function<void()>& fn, bool nested) {
     if (!nested) waiting_.fetch_add(1);
     std::unique_lock<std::recursive_mutex> l(wmu_);
     if (!nested) waiting_.fetch_sub(1);
@@ -163,6 +187,7 @@ class SqlStorage : public Storage {
     }
   }
 
+ public:
   int SchemaVersion() override {
     Reader l(*this);
     auto s = l.Prep("SELECT COALESCE(MAX(version), 0) FROM schema_version");
@@ -204,13 +229,14 @@ class SqlStorage : public Storage {
 
   // --- PersonStore: persons and guardianship
   std::optional<PersonRow> GetPerson(const std::string& id) override {
-    return One<PersonRow>("id = ?", id);
+    return Cached(persons_, id, [&] { return One<PersonRow>("id = ?", id); });
   }
   std::optional<PersonRow> FindPersonByIdHmac(const std::string& id_hmac) override {
     return One<PersonRow>("id_hmac = ?", id_hmac);
   }
   std::optional<PersonRow> FindPersonByRef(const std::string& person_ref) override {
-    return One<PersonRow>("person_ref = ?", person_ref);
+    return Cached(persons_by_ref_, person_ref,
+                  [&] { return One<PersonRow>("person_ref = ?", person_ref); });
   }
   void CreatePerson(const PersonRow& p) override { Insert(p); }
   void UpdatePerson(const PersonRow& p) override {
@@ -249,7 +275,9 @@ class SqlStorage : public Storage {
   }
   std::optional<GuardianRow> GetGuardianship(const std::string& account_id,
                                              const std::string& person_id) override {
-    return One<GuardianRow>("account_id = ? AND person_id = ?", account_id, person_id);
+    return Cached(guardians_, account_id + '\n' + person_id, [&] {
+      return One<GuardianRow>("account_id = ? AND person_id = ?", account_id, person_id);
+    });
   }
   int CountGuardians(const std::string& person_id) override {
     return static_cast<int>(
@@ -523,7 +551,8 @@ class SqlStorage : public Storage {
   void CreateAccount(const AccountRow& a) override { Insert(a); }
   void PutSession(const SessionRow& s) override { Insert(s); }
   std::optional<SessionRow> GetSession(const std::string& token_hash) override {
-    return One<SessionRow>("token_hash = ?", token_hash);
+    return Cached(sessions_, token_hash,
+                  [&] { return One<SessionRow>("token_hash = ?", token_hash); });
   }
   std::vector<SessionRow> SessionsOf(const std::string& kind,
                                      const std::string& subject_id) override {
@@ -578,7 +607,7 @@ class SqlStorage : public Storage {
     return One<StaffRow>("username = ?", username);
   }
   std::optional<StaffRow> GetStaff(const std::string& id) override {
-    return One<StaffRow>("id = ?", id);
+    return Cached(staff_, id, [&] { return One<StaffRow>("id = ?", id); });
   }
   std::vector<StaffRow> ListStaff() override { return Select<StaffRow>("1 = 1 ORDER BY username"); }
   bool UpdateStaff(const StaffRow& st) override {
@@ -793,9 +822,11 @@ class SqlStorage : public Storage {
   template <typename Row>
   void Insert(const Row& r, const char* suffix = "") {
     OnWriter([&] {
-      auto s = writer_.Prep(Sql<Row>::Insert() + suffix);
+      const std::string& sql = Sql<Row>::Insert();
+      auto s = writer_.Prep(sql + suffix);
       s.BindTuple(Table<Row>::Fields(r));
       s.Run();
+      Wrote(sql);
     });
   }
   // false when a UNIQUE / PRIMARY KEY constraint refuses the row.
@@ -845,8 +876,66 @@ class SqlStorage : public Storage {
         s.Run();
       }
       n = writer_.Changes();
+      Wrote(sql);
     });
     return n;
+  }
+
+  // --- the read cache (row_cache.h)
+
+  // Which caches a statement may make stale, by the tables its SQL names
+  // (generously: "staff" also matches staff_regions).
+  enum : unsigned { kSessions = 1, kStaff = 2, kGuardians = 4, kPersons = 8 };
+  static unsigned TablesOf(const std::string& sql) {
+    unsigned m = 0;
+    if (sql.find("sessions") != std::string::npos) m |= kSessions;
+    if (sql.find("staff") != std::string::npos) m |= kStaff;
+    if (sql.find("guardianships") != std::string::npos) m |= kGuardians;
+    if (sql.find("persons") != std::string::npos) m |= kPersons;
+    return m;
+  }
+  void ClearCaches(unsigned m) {
+    if (m & kSessions) sessions_.Clear();
+    if (m & kStaff) staff_.Clear();
+    if (m & kGuardians) guardians_.Clear();
+    if (m & kPersons) {
+      persons_.Clear();
+      persons_by_ref_.Clear();
+    }
+  }
+  // A statement ran on the writer: its tables' cached rows go now (this
+  // thread's own transaction reads past the cache anyway) and once more when
+  // it is committed (ClearPending).
+  void Wrote(const std::string& sql) {
+    const unsigned m = TablesOf(sql);
+    if (m == 0) return;
+    ClearCaches(m);
+    std::lock_guard<std::mutex> l(pending_mu_);
+    pending_[std::this_thread::get_id()] |= m;
+  }
+  void ClearPending() {
+    unsigned m = 0;
+    {
+      std::lock_guard<std::mutex> l(pending_mu_);
+      auto it = pending_.find(std::this_thread::get_id());
+      if (it == pending_.end()) return;
+      m = it->second;
+      pending_.erase(it);
+    }
+    ClearCaches(m);
+  }
+  // A row through the cache, except inside this thread's transaction (which
+  // must see its own uncommitted rows, and must not cache them).
+  template <typename Row, typename F>
+  std::optional<Row> Cached(RowCache<Row>& cache, const std::string& key, F&& read) {
+    if (!cache.enabled() || owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      return read();
+    }
+    if (std::optional<Row> hit = cache.Get(key)) return hit;
+    const uint64_t generation = cache.Generation();
+    std::optional<Row> row = read();
+    if (row) cache.Put(key, *row, generation);
+    return row;
   }
   // Runs fn on the writer: inside this thread's transaction, or alone
   // (autocommit) without group commit, or else as a transaction of its own,
@@ -860,6 +949,8 @@ class SqlStorage : public Storage {
     }
     std::lock_guard<std::recursive_mutex> l(wmu_);
     fn();
+    // Alone (autocommit): committed now.
+    if (owner_.load(std::memory_order_relaxed) != std::this_thread::get_id()) ClearPending();
   }
   template <typename... Args>
   int64_t Count(const std::string& sql, const Args&... args) {
@@ -900,6 +991,13 @@ class SqlStorage : public Storage {
   std::condition_variable gcv_;   // a group ended
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Conn>> pool_;  // idle readers
+  RowCache<SessionRow> sessions_;            // by token hash
+  RowCache<StaffRow> staff_;                 // by id
+  RowCache<GuardianRow> guardians_;          // by account id '\n' person id
+  RowCache<PersonRow> persons_;              // by id
+  RowCache<PersonRow> persons_by_ref_;       // by person_ref
+  std::mutex pending_mu_;
+  std::map<std::thread::id, unsigned> pending_;  // cleared again after the commit
 };
 
 }  // namespace ankang::server

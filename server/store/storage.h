@@ -51,6 +51,15 @@ class Storage : public PersonStore,
   // Deletes every row of personal and operational data; kept are the schema,
   // staff and their regions, rule sets, trusted issuers and signing-key metadata.
   virtual void WipeAll() = 0;
+
+  // Rows this process may reuse instead of reading them again (store/row_cache.h):
+  // sessions, staff and guardianships for `access_ms`, persons for `persons_ms`
+  // (0: never). Writes through this Storage are seen by the next read; other
+  // processes' writes once that time has passed. Default: nothing is kept.
+  virtual void SetReadCache(int64_t access_ms, int64_t persons_ms) {
+    (void)access_ms;
+    (void)persons_ms;
+  }
 };
 
 }  // namespace ankang::server

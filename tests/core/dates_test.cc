@@ -2,6 +2,9 @@
 #include "shared/dates.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <ctime>
+#include <random>
 
 using ankang::Date;
 using ankang::Instant;
@@ -148,4 +151,22 @@ TEST_CASE("instants outside years 1-9999 show as the nearest end, without overfl
         "9999-12-31T23:59:59+14:00");
   CHECK(ankang::FormatInstant(*ankang::ParseInstant("0001-01-01T00:00:00-14:00")) ==
         "0001-01-01T00:00:00-14:00");
+}
+
+TEST_CASE("FormatInstant writes what printf writes, for instants and offsets of every kind",
+          "[dates]") {
+  std::mt19937_64 rng(20261129);
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t s = static_cast<int64_t>(rng() % 9000000000ULL) - 2000000000LL;  // 1906-2255
+    const int offset = static_cast<int>(rng() % 2881) - 1440;
+    const time_t local = static_cast<time_t>(s + int64_t{offset} * 60);
+    std::tm tm{};
+    REQUIRE(gmtime_r(&local, &tm) != nullptr);
+    const int off = offset < 0 ? -offset : offset;
+    char want[48];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  offset < 0 ? '-' : '+', off / 60, off % 60);
+    CHECK(ankang::FormatInstant(Instant{s, offset}) == want);
+  }
 }
