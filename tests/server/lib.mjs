@@ -3,7 +3,7 @@
 // kill -9 it. The binary comes from $ANKANG_BUILD_DIR (default build/).
 import { spawn, execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -77,7 +77,112 @@ export async function startServer({ dev = true, args = [], data = tempDir(), por
   return handle;
 }
 
-// JSON request: resolves {status, json, text, headers}.
+// The OpenAPI description every answer of call() is checked against
+// (server/api/openapi.json; ajv from npm, JSON Schema 2020-12). An answer
+// whose method + path template + status is not described, whose content type
+// is not the one described, or whose body does not match its schema throws.
+// Paths outside the API (pages) are not checked.
+const OPENAPI_ID = 'https://ankang.invalid/openapi.json';
+let openapi = null;
+export const openapiStats = { validated: 0 };
+if (process.env.ANKANG_OPENAPI_COUNT) {
+  process.on('exit', () => appendFileSync(process.env.ANKANG_OPENAPI_COUNT, `${openapiStats.validated}\n`));
+}
+
+async function loadOpenApi() {
+  if (openapi) return openapi;
+  let Ajv2020;
+  try {
+    Ajv2020 = (await import('ajv/dist/2020.js')).default;
+  } catch (e) {
+    throw new Error(`the HTTP tests validate answers with ajv: run scripts/deps.sh (npm install) first (${e.message})`);
+  }
+  const doc = JSON.parse(readFileSync(join(root, 'server', 'api', 'openapi.json'), 'utf8'));
+  // strict: false lets the OpenAPI keywords around the schemas be; formats are
+  // not checked (date-time strings are checked by the tests that read them).
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ ...doc, $id: OPENAPI_ID });
+  const routes = Object.keys(doc.paths).map((template) => {
+    const segs = template.split('/').filter(Boolean);
+    return { template, segs, params: segs.filter((s) => s.startsWith('{')).length };
+  });
+  openapi = { doc, ajv, routes, validators: new Map() };
+  return openapi;
+}
+
+// The described path template for method + path as server/http/router.cc
+// picks it (among the templates with that method a fixed segment beats a
+// parameter), else any template of that path (405), else null (404).
+function findTemplate(doc, routes, method, path) {
+  if (path.length > 1 && path.endsWith('/')) return null;
+  const parts = path.split('/').filter(Boolean);
+  let best = null;
+  let any = null;
+  for (const r of routes) {
+    if (r.segs.length !== parts.length) continue;
+    if (!r.segs.every((s, i) => s.startsWith('{') || s === parts[i])) continue;
+    any = any || r;
+    if (!doc.paths[r.template][method.toLowerCase()]) continue;
+    if (!best || r.params < best.params) best = r;
+  }
+  return (best || any) && (best || any).template;
+}
+
+const escPointer = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+// Throws unless the answer {status, json, text, contentType} to method + path
+// is described. Exported for tests/server/openapi.test.mjs.
+export async function checkAnswer(method, fullPath, { status, json, text, contentType }) {
+  const path = fullPath.split('?')[0].split('#')[0];
+  const api = path.startsWith('/api/') || path === '/api' || path === '/healthz' || path === '/metrics';
+  if (!api || method === 'HEAD' || method === 'OPTIONS') return false;
+  const { doc, ajv, routes, validators } = await loadOpenApi();
+  const template = findTemplate(doc, routes, method, path);
+  const op = template && doc.paths[template][method.toLowerCase()];
+  const where = `${method} ${fullPath}${template && template !== path ? ` (${template})` : ''}`;
+  const fail = (why) => {
+    throw new Error(`openapi: ${where} answered ${status}: ${why}\n  body: ${String(text).slice(0, 400)}`);
+  };
+  let schemaPointer = null;
+  let media = 'application/json';
+  if (!op) {
+    // No such route: 404 (no path), 405 (another method), or the skin's 400 / 413.
+    const expected = !template ? [404, 400, 413] : [405, 400, 413];
+    if (!expected.includes(status)) fail(`no operation ${method} ${template || path} is described, and this is not a ${expected.join('/')} error`);
+    schemaPointer = '/components/schemas/Error';
+  } else {
+    const res = op.responses[String(status)];
+    if (!res) fail(`status ${status} is not described (described: ${Object.keys(op.responses).join(', ')})`);
+    const got = String(contentType || '').split(';')[0].trim();
+    const types = Object.keys(res.content || {});
+    if (types.length === 0) {
+      if (text) fail('a body where none is described');
+      openapiStats.validated += 1;
+      return true;
+    }
+    if (!types.includes(got)) fail(`content type ${got || '(none)'}, described: ${types.join(', ')}`);
+    media = got;
+    schemaPointer = `/paths/${escPointer(template)}/${method.toLowerCase()}/responses/${status}/content/${escPointer(media)}/schema`;
+  }
+  if (media === 'application/json') {
+    if (json === null && text !== 'null') fail('the body is not JSON');
+    let validate = validators.get(schemaPointer);
+    if (!validate) {
+      validate = ajv.getSchema(`${OPENAPI_ID}#${schemaPointer}`);
+      if (!validate) throw new Error(`openapi: no schema at ${schemaPointer}`);
+      validators.set(schemaPointer, validate);
+    }
+    if (!validate(json)) {
+      const errs = validate.errors.slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && e.params.additionalProperty ? ` (${e.params.additionalProperty})` : ''}${e.params && e.params.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}`);
+      fail(`the body does not match the description:\n    ${errs.join('\n    ')}`);
+    }
+  }
+  openapiStats.validated += 1;
+  return true;
+}
+
+// JSON request: resolves {status, json, text, headers}; the answer is checked
+// against the OpenAPI description (checkAnswer).
 export async function call(base, method, path, { body, token, raw, headers = {} } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
@@ -90,6 +195,7 @@ export async function call(base, method, path, { body, token, raw, headers = {} 
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  await checkAnswer(method, path, { status: res.status, json, text, contentType: res.headers.get('content-type') });
   return { status: res.status, json, text, headers: res.headers };
 }
 

@@ -1,0 +1,154 @@
+// The OpenAPI description (server/api/openapi.json): it is what
+// server/api/openapi.mjs writes, the server serves it, the answer check of
+// lib.mjs catches a real mismatch, and every API call the pages make
+// (web/pages/**/*.js, web/common/*.js) is a described route. That routes the
+// server registers are described is tests/server/openapi_test.cc (Catch2,
+// against the route table).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { root, startServer, call, checkAnswer } from './lib.mjs';
+import { text as generated } from '../../server/api/openapi.mjs';
+
+const committed = readFileSync(join(root, 'server', 'api', 'openapi.json'), 'utf8');
+const doc = JSON.parse(committed);
+
+test('server/api/openapi.json is what server/api/openapi.mjs writes', () => {
+  assert.ok(generated === committed, 'run: node server/api/openapi.mjs (and commit server/api/openapi.json)');
+  assert.equal(doc.openapi, '3.1.0');
+});
+
+test('GET /api/v1/openapi.json serves the document, JSON and cacheable', async () => {
+  const s = await startServer();
+  try {
+    const r = await call(s.base, 'GET', '/api/v1/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.text, committed);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.match(r.headers.get('cache-control'), /^public, max-age=\d+/);
+  } finally {
+    await s.stop();
+    s.cleanup();
+  }
+});
+
+test('the answer check refuses what the description does not say', async () => {
+  const json = 'application/json; charset=utf-8';
+  const check = (method, path, status, body, contentType = json) =>
+    checkAnswer(method, path, { status, json: body, text: JSON.stringify(body), contentType });
+  // What the server answers passes.
+  assert.equal(await check('GET', '/api/v1/venues/v1', 404, { error: { code: 'not_found', message: 'x' } }), true);
+  assert.equal(await check('GET', '/api/v1/no-such-thing', 404, { error: { code: 'not_found', message: 'x' } }), true);
+  assert.equal(await check('DELETE', '/api/v1/keys', 405, { error: { code: 'method_not_allowed', message: 'x' } }), true);
+  assert.equal(await check('POST', '/api/v1/verify', 422, { errors: [{ field: 'qr', code: 'required', message: 'x' }] }), true);
+  // A fixed segment beats a parameter only among one method's routes.
+  assert.equal(await check('GET', '/api/v1/admin/rulesets/dry-run', 401, { error: { code: 'unauthorized', message: 'x' } }), true);
+  assert.equal(await check('GET', '/', 200, null, 'text/html'), false, 'pages are not API answers');
+  // Each kind of mismatch fails, naming what is wrong.
+  const code = { color: 'green', reasons: [], advice: { zh: '', en: '' }, valid_until: '2026-12-01T00:00:00+08:00',
+    streak: 0, next_step: { zh: '', en: '' }, rules_version: 'default@1', declared_at: '2026-11-20T08:00:00+08:00',
+    issued_at: '2026-11-20T08:00:00+08:00', qr: 'AK1:X', qr_expires_at: '2026-11-20T08:05:00+08:00',
+    person_id: 'p', name_masked: '张*', id_tail: '002X' };
+  assert.equal(await check('GET', '/api/v1/persons/p/code', 200, code), true);
+  const rejects = async (p, pattern) => assert.rejects(p, (e) => pattern.test(e.message));
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, color: 'blue' }), /\/color must be equal to one of the allowed values/);
+  const { qr, ...noQr } = code;
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, noQr), /must have required property 'qr'/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, id_number: '1101' }), /additional properties \(id_number\)/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, streak: '3' }), /\/streak must be integer/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 418, code), /status 418 is not described/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 404, { error: { code: 'gone', message: 'x' } }), /\/error\/code must be equal/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 404, { error: 'not_found' }), /does not match/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, code, 'text/html'), /content type text\/html/);
+  await rejects(check('GET', '/api/v1/no-such-thing', 200, {}), /no operation GET/);
+});
+
+// ---- the pages' API calls ---------------------------------------------------
+
+function files(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else if (name.endsWith('.js') || name.endsWith('.mjs')) out.push(p);
+  }
+  return out;
+}
+
+// A path as the page writes it: '...' or `...${x}...`; each ${...} that is a
+// whole segment is a parameter, one that is not (a query suffix) is dropped,
+// and so is the query string.
+function pathOf(literal) {
+  let p = literal.slice(1, -1);
+  p = p.replace(/\$\{[^}]*\}/g, (m, at, all) => {
+    const before = all[at - 1];
+    const after = all[at + m.length];
+    return before === '/' && (after === undefined || after === '/' || after === '?') ? '{}' : '';
+  });
+  return p.split('?')[0];
+}
+
+// Calls whose path is not written at the call: what they reach, by the text
+// at the call site. A call of this kind not listed here fails the test.
+const INDIRECT = [
+  // personPath(suffix) = `/persons/${id}${suffix}` (web/pages/resident/main.js)
+  { re: /\b(?:api|call)\(\s*'([A-Z]+)',\s*personPath\('([^']*)'/g, paths: (m) => [`/persons/{}${m[2]}`] },
+  // act(method, staff_id, suffix, …) = api(method, `/admin/staff/${id}${suffix}`) (web/pages/admin/main.js)
+  { re: /\bact\(\s*'([A-Z]+)',\s*[\w.]+,\s*'([^']*)'/g, paths: (m) => [`/admin/staff/{}${m[2]}`] },
+  // the CSV import: path is one of the two import routes (web/pages/admin/main.js)
+  { re: /\bapi\(\s*'(POST)',\s*path,\s*\{\s*csv:/g, paths: () => ['/admin/risk-areas/import', '/admin/case-status/import'] },
+  // cond ? 'a' : 'b': both
+  { re: /\b(?:api|call)\(\s*'([A-Z]+)',\s*[\w.]+ \? '([^']*)' : '([^']*)'/g, paths: (m) => [m[2].split('?')[0], m[3].split('?')[0]] },
+  // fetchCode: `/persons/${id}/code${ask ? '?offline=1' : ''}` (web/pages/resident/main.js)
+  { re: /\bapi\(\s*'(GET)',\s*path\);/g, paths: () => ['/persons/{}/code'], where: /const path = `\/persons\/\$\{encodeURIComponent\(state\.current\)\}\/code/ },
+];
+// The wrappers themselves (their own definitions, not calls of a route).
+const WRAPPERS = [/act = \(method, id, suffix, body, okText\) => async \(\) => \{ say\(msg, await api\(method, /, /return await api\(method, path, body\)/];
+
+function pageCalls() {
+  const calls = [];
+  const unresolved = [];
+  const dirs = [join(root, 'web', 'pages'), join(root, 'web', 'common')];
+  for (const f of dirs.flatMap(files)) {
+    const src = readFileSync(f, 'utf8');
+    const rel = relative(root, f);
+    const lineOf = (i) => src.slice(0, i).split('\n').length;
+    const covered = new Set();
+    for (const ind of INDIRECT) {
+      if (ind.where && !ind.where.test(src)) continue;
+      for (const m of src.matchAll(ind.re)) {
+        covered.add(m.index);
+        for (const p of ind.paths(m)) calls.push({ method: m[1], path: p, at: `${rel}:${lineOf(m.index)}` });
+      }
+    }
+    // api('GET', '/x') / call('POST', `/y/${id}`) with the path written at the call.
+    for (const m of src.matchAll(/\b(?:api|call)\(\s*'([A-Z]+)',\s*('[^']*'|`[^`]*`)/g)) {
+      calls.push({ method: m[1], path: pathOf(m[2]), at: `${rel}:${lineOf(m.index)}` });
+      covered.add(m.index);
+    }
+    // Any other call of the API client: must be listed in INDIRECT.
+    for (const m of src.matchAll(/\b(?:api|call)\(\s*(?:'[A-Z]+'|method)\s*,/g)) {
+      if (covered.has(m.index)) continue;
+      const line = src.slice(src.lastIndexOf('\n', m.index) + 1, src.indexOf('\n', m.index));
+      if (WRAPPERS.some((w) => w.test(line)) || /^\s*\/\/|\bfunction (api|call)\(/.test(line)) continue;
+      // an INDIRECT match may start a little before (act(…) → api(method, …))
+      if ([...covered].some((c) => c <= m.index && m.index - c < 4)) continue;
+      unresolved.push(`${rel}:${lineOf(m.index)}: ${line.trim().slice(0, 120)}`);
+    }
+  }
+  return { calls, unresolved };
+}
+
+test('every API call of the pages is a described route', () => {
+  const { calls, unresolved } = pageCalls();
+  assert.deepEqual(unresolved, [], 'calls whose path the scan cannot read: write the path at the call, or add them to INDIRECT');
+  assert.ok(calls.length >= 70, `found only ${calls.length} calls: is the scan still reading the pages?`);
+  const described = new Set();
+  for (const [template, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) described.add(`${method.toUpperCase()} ${template.replace(/\{\w+\}/g, '{}')}`);
+  }
+  const missing = calls.filter((c) => !described.has(`${c.method} /api/v1${c.path}`))
+    .map((c) => `${c.at}: ${c.method} /api/v1${c.path}`);
+  assert.deepEqual(missing, [], 'pages call routes server/api/openapi.json does not describe');
+});
