@@ -20,7 +20,7 @@ const iso = { type: 'string', format: 'date-time' };
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' };
 const strOrNull = { type: ['string', 'null'] };
 const arr = (items, extra = {}) => ({ type: 'array', items, ...extra });
-const enm = (...values) => ({ type: 'string', enum: values });
+const enm = (...values) => (values.every((v) => typeof v === 'string') ? { type: 'string', enum: values } : { enum: values });
 const anyJson = {};
 // A closed object: every property listed is required unless named in `optional`.
 function obj(props, optional = [], extra = {}) {
@@ -155,9 +155,6 @@ const schemas = {
     ruleset_id: str(), id: str(), version: str(), source: enm('preset', 'upload'), active: bool,
     uploaded_at: isoOrNull, uploaded_by: str(),
   }, ['uploaded_by']),
-  Session: obj({
-    account_id: str(), role: str(), username: str(), expires_at: iso, token: str(), session: enm('cookie'),
-  }, ['account_id', 'role', 'username', 'token', 'session']),
   ImportAnswer: {
     description: '200 when the recolouring ended within --recolour-wait-ms (with its counts), 202 with the job otherwise.',
     ...obj({
@@ -379,7 +376,12 @@ op('GET', '/api/v1/me/export', {
   summary: 'A copy of everything held about the account\'s persons (audited)', roles: RES,
   ok: { 200: ok(obj({
     exported_at: iso, account_id: str(),
-    persons: arr({ allOf: [ref('PersonDetail')], properties: { id_number: str(), declarations: arr(anyJson), checkins: arr(anyJson) }, required: ['id_number', 'declarations', 'checkins'] }),
+    persons: arr(obj({
+      ...schemas.PersonDetail.properties,
+      id_number: str(),
+      declarations: arr(obj({ declaration_id: str(), declared_at: iso, declaration: anyJson, review_state: str(), review_note: str() })),
+      checkins: arr(obj({ at: iso, temperature: num, symptoms: anyJson })),
+    })),
     appeals: arr(ref('Appeal')),
   })) },
 });
@@ -742,7 +744,6 @@ const doc = {
     ].join('\n\n'),
   },
   servers: [{ url: '/' }],
-  tags: [],
   paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   components: {
     schemas,
@@ -754,7 +755,6 @@ const doc = {
     },
   },
 };
-delete doc.tags;
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'openapi.json');
 export const text = `${JSON.stringify(doc, null, 1)}\n`;
