@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { root, startServer, call, checkAnswer } from './lib.mjs';
+import { root, startServer, call, checkAnswer, openapiStats, loginResident, loginStaff, declaration, newId, newPhone } from './lib.mjs';
 import { text as generated } from '../../server/api/openapi.mjs';
 
 const committed = readFileSync(join(root, 'server', 'api', 'openapi.json'), 'utf8');
@@ -151,4 +151,166 @@ test('every API call of the pages is a described route', () => {
   const missing = calls.filter((c) => !described.has(`${c.method} /api/v1${c.path}`))
     .map((c) => `${c.at}: ${c.method} /api/v1${c.path}`);
   assert.deepEqual(missing, [], 'pages call routes server/api/openapi.json does not describe');
+});
+
+// ---- every described operation answered once --------------------------------
+
+// Operations whose success needs what this tour does not have (a code sent to
+// a phone, a key list on another server, an authenticator app): an error
+// answer of theirs, checked like any, is enough here.
+const ERROR_ENOUGH = new Set([
+  'POST /api/v1/join-requests/{id}/confirm',
+  'POST /api/v1/admin/issuers/{issuer}/refresh',
+  'POST /api/v1/auth/staff/totp/confirm',
+]);
+
+test('a tour: every described operation answers, and each answer matches the description', async () => {
+  const s = await startServer();
+  const b = s.base;
+  const go = (method, path, opts) => call(b, method, path, opts);
+  try {
+    for (const p of ['/healthz', '/metrics', '/api/v1/keys', '/api/v1/rules', '/api/v1/risk-areas', '/api/v1/openapi.json', '/api/v1/dev/clock']) await go('GET', p);
+    await go('POST', '/api/v1/dev/clock', { body: { reset: true } });
+
+    const admin = await loginStaff(b, 'admin');
+    const issuer = await loginStaff(b, 'issuer');
+    const verifier = await loginStaff(b, 'verifier');
+    const venueStaff = await loginStaff(b, 'venue');
+    const A = { token: admin };
+    await go('PUT', '/api/v1/admin/review-regions', { ...A, body: { regions: ['110105'] } });
+    await go('GET', '/api/v1/admin/review-regions', A);
+
+    // A resident and their persons.
+    const phone = newPhone();
+    const res = await loginResident(b, phone);
+    const R = { token: res };
+    const me = (await go('GET', '/api/v1/me', R)).json;
+    await go('GET', '/api/v1/me', { token: admin });
+    const selfId = newId();
+    const d = await go('POST', '/api/v1/declarations', { ...R, body: declaration({ id: selfId, name: '张小三' }) });
+    assert.equal(d.status, 201, d.text);
+    const P = d.json.person_id;
+    await go('GET', '/api/v1/persons?offline=1', R);
+    await go('GET', `/api/v1/persons/${P}`, R);
+    await go('PATCH', `/api/v1/persons/${P}`, { ...R, body: { address: '2 Test Road' } });
+    const code = (await go('GET', `/api/v1/persons/${P}/code?offline=1`, R)).json;
+    await go('GET', `/api/v1/persons/${P}/paper-code`, R);
+    await go('POST', `/api/v1/persons/${P}/appeals`, { ...R, body: { topic: 'color', message: 'please check' } });
+    await go('GET', '/api/v1/appeals', R);
+    await go('GET', '/api/v1/family', R);
+    const kid = (p) => ({ ...p.person, relation: 'child', phone: '' });
+    const f2 = await go('POST', '/api/v1/family', { ...R, body: { person: kid(declaration({ name: '张小四' })) } });
+    const f3 = await go('POST', '/api/v1/family', { ...R, body: { person: kid(declaration({ name: '张小五' })) } });
+    assert.equal(f3.status, 201, f3.text);
+    await go('POST', `/api/v1/declarations`, { ...R, body: { ...declaration(), person: undefined, person_id: f2.json.person_id } });
+    await go('POST', `/api/v1/persons/${f2.json.person_id}/checkins`, { ...R, body: { temperature: 36.6, symptoms: [] } });
+    await go('GET', `/api/v1/persons/${P}/guardians`, R);
+    await go('DELETE', `/api/v1/persons/${f3.json.person_id}/guardians/${me.account_id}`, R);
+    await go('DELETE', `/api/v1/family/${f2.json.person_id}`, R);
+    await go('GET', '/api/v1/me/export', R);
+
+    // Join requests: another account asks to join P; P's guardian approves; a third withdraws.
+    const other = await loginResident(b);
+    const ask = await go('POST', '/api/v1/declarations', { token: other, body: declaration({ id: selfId, name: '张小三', relation: 'parent' }) });
+    assert.equal(ask.status, 202, ask.text);
+    const incoming = (await go('GET', '/api/v1/join-requests', R)).json.incoming;
+    await go('POST', `/api/v1/join-requests/${incoming[0].id}/decision`, { ...R, body: { decision: 'approve' } });
+    const third = await loginResident(b);
+    const ask3 = await go('POST', '/api/v1/family', { token: third, body: { person: { name: '张小三', id_type: 'resident_id', id_number: selfId, relation: 'other' } } });
+    await go('POST', `/api/v1/join-requests/${ask3.json.request_id}/confirm`, { token: third, body: { code: '000000' } });
+    await go('GET', '/api/v1/join-requests', { token: third });
+    await go('DELETE', `/api/v1/join-requests/${ask3.json.request_id}`, { token: third });
+
+    // Claims and the issuer.
+    const claim = await go('POST', '/api/v1/claims', { ...R, body: { id_type: 'resident_id', id_number: newId(), name: '李四', note: 'mine' } });
+    await go('GET', '/api/v1/claims', R);
+    await go('GET', '/api/v1/review/claims', { token: issuer });
+    await go('POST', `/api/v1/review/claims/${claim.json.claim_id}`, { token: issuer, body: { decision: 'reject', note: 'no document' } });
+    const pending = (await go('GET', '/api/v1/review/pending', { token: issuer })).json;
+    assert.ok(pending.length > 0, 'a declaration waiting for review');
+    await go('POST', `/api/v1/review/${pending[0].declaration_id}`, { token: issuer, body: { decision: 'approve', note: '' } });
+
+    // Sessions (one code a minute per phone: the dev clock moves on between log-ins).
+    const later = async () => {
+      const now = Date.parse((await go('GET', '/api/v1/dev/clock')).json.now);
+      await go('POST', '/api/v1/dev/clock', { body: { now: new Date(now + 120000).toISOString() } });
+    };
+    await later();
+    const second = await loginResident(b, phone);
+    const sessions = (await go('GET', '/api/v1/me/sessions', R)).json.sessions;
+    await go('DELETE', `/api/v1/me/sessions/${sessions.find((x) => !x.current).id}`, R);
+    await later();
+    await loginResident(b, phone);
+    await go('POST', '/api/v1/me/sessions/sign-out-others', R);
+    assert.ok(second);
+
+    // The gate.
+    await go('POST', '/api/v1/verify', { token: verifier, body: { qr: code.qr } });
+    if (code.offline_code) await go('POST', '/api/v1/verify', { token: verifier, body: { qr: code.offline_code.qr } });
+    await go('POST', '/api/v1/verify/id', { token: verifier, body: { id_number: selfId } });
+    await go('GET', '/api/v1/issuers', { token: verifier });
+
+    // Venues.
+    const v = (await go('POST', '/api/v1/venues', { token: venueStaff, body: { name: '图书馆', region: '110105', address: '1 Road' } })).json;
+    await go('GET', '/api/v1/venues', { token: venueStaff });
+    await go('GET', `/api/v1/venues/${v.venue_id}`);
+    await go('GET', `/api/v1/venues/${v.venue_id}/poster`, { token: venueStaff });
+    await go('POST', `/api/v1/venues/${v.venue_id}/checkins`, { ...R, body: { visitors: [{ person_id: P, temperature: 36.5 }] } });
+    await go('GET', `/api/v1/admin/venues/${v.venue_id}/visits`, A);
+    await go('POST', `/api/v1/admin/venues/${v.venue_id}/close-contacts`, { ...A, body: {} });
+
+    // The admin console.
+    await go('GET', '/api/v1/admin/risk-areas', A);
+    await go('PUT', '/api/v1/admin/risk-areas', { ...A, body: { areas: [{ region: '110105', level: 'medium' }] } });
+    await go('PUT', '/api/v1/admin/case-status', { ...A, body: { id_type: 'resident_id', id_number: newId(), status: 'suspected' } });
+    await go('GET', '/api/v1/admin/regions?q=1101', A);
+    await go('POST', '/api/v1/admin/risk-areas/import', { ...A, body: { csv: 'region,level\n110105,low' } });
+    await go('POST', '/api/v1/admin/case-status/import', { ...A, body: { csv: `resident_id,${newId()},confirmed` } });
+    await go('GET', '/api/v1/admin/rulesets', A);
+    const preset = (await go('GET', '/api/v1/admin/rulesets/preset%3Ahangzhou', A)).json;
+    await go('POST', '/api/v1/admin/rulesets/dry-run', { ...A, body: { rule_set: preset.rule_set } });
+    await go('POST', '/api/v1/admin/rulesets', { ...A, body: { rule_set: preset.rule_set } });
+    const act = (await go('POST', '/api/v1/admin/rulesets/preset%3Adefault/activate', A)).json;
+    await go('GET', '/api/v1/admin/recolour-jobs', A);
+    await go('GET', `/api/v1/admin/recolour-jobs/${act.job.job_id}`, A);
+    const staff = (await go('POST', '/api/v1/admin/staff', { ...A, body: { username: 'gate9', role: 'issuer', password: 'a long password' } })).json;
+    await go('GET', '/api/v1/admin/staff', A);
+    await go('PATCH', `/api/v1/admin/staff/${staff.staff_id}`, { ...A, body: { disabled: true } });
+    await go('POST', `/api/v1/admin/staff/${staff.staff_id}/unlock`, A);
+    await go('DELETE', `/api/v1/admin/staff/${staff.staff_id}/totp`, A);
+    await go('PUT', `/api/v1/admin/staff/${staff.staff_id}/region`, { ...A, body: { region: '110105' } });
+    await go('GET', '/api/v1/admin/staff-regions', A);
+    await go('GET', '/api/v1/admin/statistics?days=3', A);
+    await go('GET', '/api/v1/admin/audit-log?limit=5', A);
+    const keys = (await go('GET', '/api/v1/keys')).json.keys;
+    await go('POST', '/api/v1/admin/issuers', { ...A, body: { issuer: 'other-city', name: 'Other', keys } });
+    await go('GET', '/api/v1/admin/issuers', A);
+    await go('POST', '/api/v1/admin/issuers/other-city/refresh', A);
+    await go('DELETE', '/api/v1/admin/issuers/other-city', A);
+    await go('POST', '/api/v1/admin/keys/rotate', A);
+    const appeals = (await go('GET', '/api/v1/admin/appeals?state=open', A)).json;
+    await go('POST', `/api/v1/admin/appeals/${appeals[0].appeal_id}/resolve`, { ...A, body: { decision: 'resolved', note: 'checked' } });
+    await go('POST', '/api/v1/admin/persons/search', { ...A, body: { q: selfId } });
+    await go('POST', `/api/v1/admin/persons/${P}/reveal`, { ...A, body: { reason: 'appeal check' } });
+    await go('POST', '/api/v1/auth/staff/totp', A);
+    await go('POST', '/api/v1/auth/staff/totp/confirm', { ...A, body: { code: '000000' } });
+    await go('POST', '/api/v1/auth/logout', R);
+  } finally {
+    await s.stop();
+    s.cleanup();
+  }
+  const answered = new Map();
+  for (const key of Object.keys(openapiStats.answers)) {
+    const [method, template, status] = key.split(' ');
+    const k = `${method} ${template}`;
+    answered.set(k, answered.get(k) || Number(status) < 300 || ERROR_ENOUGH.has(k));
+  }
+  const notAnswered = [];
+  for (const [template, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) {
+      const k = `${method.toUpperCase()} ${template}`;
+      if (!answered.get(k)) notAnswered.push(k);
+    }
+  }
+  assert.deepEqual(notAnswered, [], 'operations that never answered with success in this tour');
 });
