@@ -738,7 +738,7 @@ const doc = {
     description: [
       'All bodies are JSON (UTF-8) unless a response says otherwise. Times are ISO 8601 with offset.',
       'Errors: `{"error":{"code","message"}}` (schema Error); field errors: 422 `{"errors":[{"field","code","message"}]}` (schema FieldErrors).',
-      'Each operation lists the statuses it answers and, for errors, the codes. Besides these, any /api/ path no route matches answers 404 `not_found`, a route\'s path with another method 405 `method_not_allowed` (with Allow), a body over --max-body-bytes 413 `too_large`, and a request unanswered for 10 s 408 (Pistache).',
+      'Each operation lists the statuses it answers and, for errors, the codes. Besides these, any /api/ path no route matches answers 404 `not_found`, a route\'s path with another method 405 `method_not_allowed` (with Allow), a body over 64 KiB 413 `too_large`, and a request unanswered for 10 s 408 (Pistache).',
       'Authentication: `Authorization: Bearer <token>` (from a log-in), or a device session: the HttpOnly cookie `ankang_session` (resident) or `ankang_staff` (staff), used only on requests that carry `X-Ankang-Session: resident|staff` and no Authorization. Roles: `x-ankang-roles` per operation ([] anyone; ["*"] any signed-in caller); a missing or expired session answers 401 `unauthorized`, another role 403 `forbidden`.',
       '`/api/v1/dev/clock` exists only with --dev.',
     ].join('\n\n'),
