@@ -4,7 +4,7 @@
 // serves it.
 #include "server/api/openapi.h"
 
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 
