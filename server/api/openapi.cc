@@ -1,3 +1,4 @@
+// The text of server/api/openapi.json, compiled in (server/embed_file.cmake).
 #include "server/api/openapi.h"
 
 #include <string_view>
