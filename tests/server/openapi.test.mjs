@@ -58,6 +58,7 @@ test('the answer check refuses what the description does not say', async () => {
   await rejects(check('GET', '/api/v1/persons/p/code', 200, noQr), /must have required property 'qr'/);
   await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, id_number: '1101' }), /additional properties \(id_number\)/);
   await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, streak: '3' }), /\/streak must be integer/);
+  await rejects(check('GET', '/api/v1/persons/p/code', 200, { ...code, issued_at: '2026-11-20 08:00' }), /\/issued_at must match format "date-time"/);
   await rejects(check('GET', '/api/v1/persons/p/code', 418, code), /status 418 is not described/);
   await rejects(check('GET', '/api/v1/persons/p/code', 404, { error: { code: 'gone', message: 'x' } }), /\/error\/code must be equal/);
   await rejects(check('GET', '/api/v1/persons/p/code', 404, { error: 'not_found' }), /does not match/);
