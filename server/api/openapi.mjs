@@ -216,7 +216,11 @@ function op(method, path, o) {
   if (o.roles.length && o.roles[0] !== '*') add(403, 'forbidden');
   if (o.pool) add(503, 'busy');
   add(500, 'internal');
-  const responses = { ...o.ok };
+  const responses = {};
+  const names = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
+  for (const [status, r] of Object.entries(o.ok)) {
+    responses[status] = r.description === 'OK' ? { ...r, description: names[status] } : r;
+  }
   for (const [status, codes] of Object.entries(errors)) responses[status] = errorResponse(Number(status), codes);
   const operation = {
     summary: o.summary,
