@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake pkg-config nodejs npm emscripten libpistache-dev libqrencode-dev
       nlohmann-json3-dev catch2 libsqlite3-dev libsodium-dev liboath-dev libpq-dev postgresql sqlite3 curl jq
       zbar-tools chromium fonts-droid-fallback fonts-liberation wrk nginx-light
+      adduser systemd  # the Debian package and its test (systemd-analyze)
       clang libclang-rt-14-dev)  # the last two: libFuzzer, ASan, UBSan (scripts/fuzz.sh)
 missing=()
 for p in "${PKGS[@]}"; do

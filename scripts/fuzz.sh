@@ -8,10 +8,11 @@
 # FUZZ_JOBS=N runs N fuzzing processes per target at once (default 1: the
 # machines have 2 cores and other work). Exit status 1 when a target found
 # something: the input is in build-fuzz/artifacts/, reproduce it with
-# build-fuzz/fuzz/<target> <file>. Assumes scripts/deps.sh has run.
+# build-fuzz/fuzz/<target> <file>. FUZZ_BUILD_DIR names another build folder.
+# Assumes scripts/deps.sh has run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-B=build-fuzz
+B=${FUZZ_BUILD_DIR:-build-fuzz}
 ALL=(token validate rules csv query http)
 JOBS=${JOBS:-$(nproc)}
 FUZZ_JOBS=${FUZZ_JOBS:-1}

@@ -5,6 +5,7 @@
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/data_folder.h"
 #include "server/domain/recolour_jobs.h"
 #include "server/domain/rulesets.h"
 #include "server/domain/sessions.h"
@@ -163,6 +164,14 @@ Response App::Handle(Request req) {
 App::App() = default;
 
 App::~App() {
+  if (key_watch.joinable()) {
+    {
+      std::lock_guard<std::mutex> l(sealed_mu);
+      key_watch_stop = true;
+    }
+    key_watch_cv.notify_all();
+    key_watch.join();
+  }
   password_pool.reset();
   fetch_pool.reset();
   import_pool.reset();
@@ -191,6 +200,46 @@ AuditRow App::AuditEntry(const Caller& who, const std::string& action, const std
   a.target = target;
   a.detail = detail.dump();
   return a;
+}
+
+bool App::RefreshSealedKeys() {
+  int64_t version;
+  {
+    std::lock_guard<std::mutex> l(sealed_mu);
+    version = sealed_version;
+  }
+  auto newer = NewerSealedKeys(*db, kek, version);
+  if (!newer) return false;
+  std::lock_guard<std::mutex> l(sealed_mu);
+  if (newer->second <= sealed_version) return false;
+  signing = newer->first.signing;
+  sealed_version = newer->second;
+  return true;
+}
+
+void FollowSealedKeys(App& app, Bytes kek, int64_t version) {
+  app.kek = std::move(kek);
+  app.sealed_version = version;
+  App* a = &app;
+  app.key_watch = std::thread([a] {
+    std::unique_lock<std::mutex> l(a->sealed_mu);
+    for (;;) {
+      a->key_watch_cv.wait_for(l, std::chrono::seconds(a->opts.key_poll_seconds),
+                               [a] { return a->key_watch_stop; });
+      if (a->key_watch_stop) return;
+      l.unlock();
+      try {
+        if (a->RefreshSealedKeys()) {
+          std::printf("ankang-server: signing keys updated (version %lld, active key %s)\n",
+                      static_cast<long long>(a->sealed_version), a->signing.ActiveKid().c_str());
+          std::fflush(stdout);
+        }
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "ankang-server: reading the sealed keys failed: %s\n", e.what());
+      }
+      l.lock();
+    }
+  });
 }
 
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys) {

@@ -3,9 +3,11 @@
 // checks, 404/405, catch-all, metrics). The Pistache layer only translates.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "server/clock.h"
 #include "server/crypto/crypto.h"
@@ -63,6 +65,17 @@ struct App {
   DevClock* dev_clock = nullptr;  // set only with --dev
   DataKeys data_keys;
   SigningKeys signing;
+  // --kek-file: the keys are sealed in the database (data_folder.h). A
+  // rotation through any node stores a new version; FollowSealedKeys() makes
+  // this node sign and verify with it within --key-poll-seconds.
+  Bytes kek;
+  std::mutex sealed_mu;
+  int64_t sealed_version = 0;  // under sealed_mu
+  std::thread key_watch;
+  std::condition_variable key_watch_cv;
+  bool key_watch_stop = false;  // under sealed_mu
+  // Takes the sealed keys stored after sealed_version, if any; true when it did.
+  bool RefreshSealedKeys();
   ActiveRules rules;  // as loaded at start; read the rules in force with CurrentRules()
   // The rule set in force: `rules` until the admin console activates another
   // (api/admin_rulesets.cc). Readers take a snapshot; swapping is thread-safe.
@@ -103,6 +116,10 @@ struct App {
 // server_tests). Creates the --dev staff accounts when opts.dev.
 // Throws std::runtime_error on a bad rule set.
 std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, KeyFiles keys);
+
+// With keys sealed in the database: remembers the KEK and version and starts
+// the thread that polls for newer keys every opts.key_poll_seconds.
+void FollowSealedKeys(App& app, Bytes kek, int64_t version);
 
 // One request through the HTTP layer's Dispatch() (API or static file, with
 // its headers), as the server handles it; for tests and benchmarks.

@@ -152,7 +152,114 @@ OpenedDataFolder Pair(const std::string& data, const std::string& where,
   return out;
 }
 
-OpenedDataFolder Open(const std::string& data, const std::string& db_url, int64_t now, bool init) {
+constexpr const char* kSealedName = "keys";
+
+std::string KekAdvice(const std::string& kek_file) {
+  return "Every node of this database needs the same key-encryption key: copy " + kek_file +
+         " (mode 0600) from a node that serves, or from the backup of the first node's " +
+         "folder. Nothing in the database was changed.";
+}
+
+// --kek-file: the keys sealed in the PostgreSQL database.
+OpenedDataFolder OpenSealed(const std::string& data, const std::string& db_url,
+                            const std::string& kek_file, int64_t now, bool init) {
+  std::string note;
+  if (init && !Exists(kek_file)) {
+    CreateKekFile(kek_file);
+    note = "created the key-encryption key " + kek_file + " (copy it to every node; back it up";
+    note += " apart from the database); ";
+  }
+  Bytes kek;
+  try {
+    kek = ReadKekFile(kek_file);
+  } catch (const std::runtime_error& e) {
+    throw DataFolderError(std::string(e.what()) + ". " + KekAdvice(kek_file));
+  }
+  std::unique_ptr<Storage> db = OpenPostgresStorage(db_url);
+  OpenedDataFolder out;
+  out.kek = kek;
+  std::optional<SealedKeysRow> row = db->GetSealedKeys(kSealedName);
+  if (row) {
+    if (init) {
+      throw DataFolderError(
+          "init: the PostgreSQL database holds Ankang data already (its keys are sealed in "
+          "it); init only prepares a new database");
+    }
+    std::optional<KeyFiles> keys = UnsealKeys(row->sealed, kek);
+    if (!keys) {
+      throw DataFolderError("the key-encryption key " + kek_file +
+                            " does not open the keys sealed in the PostgreSQL database (it is "
+                            "not the key they were sealed with, or was replaced). " +
+                            KekAdvice(kek_file));
+    }
+    std::vector<std::string> wrong = KeyMismatches(*db, *keys, "the sealed keys");
+    if (!wrong.empty()) {
+      std::string text;
+      for (const std::string& w : wrong) text += "  " + w + "\n";
+      throw DataFolderError(
+          "the keys sealed in the PostgreSQL database are not the keys its "
+          "data was written with:\n" +
+          text);
+    }
+    out.keys = std::move(*keys);
+    out.sealed_version = row->version;
+    out.db = std::move(db);
+    out.note = note;
+    return out;
+  }
+  const KeyFolder found = ReadKeyFiles(data);
+  const bool had_data = HasKeyRecord(*db);
+  KeyFiles keys;
+  if (found.AnyPresent()) {
+    if (!found.keys) {
+      throw DataFolderError("the keys in " + data + " are incomplete:\n" + KeyProblems(found) +
+                            RestoreAdvice(data));
+    }
+    std::vector<std::string> wrong = KeyMismatches(*db, *found.keys, data);
+    if (!wrong.empty()) {
+      std::string text;
+      for (const std::string& w : wrong) text += "  " + w + "\n";
+      throw DataFolderError("the keys in " + data + " are not the keys of the PostgreSQL " +
+                            "database:\n" + text + RestoreAdvice(data));
+    }
+    keys = *found.keys;
+    note += "sealed the keys of " + data + " into the PostgreSQL database with " + kek_file +
+            "; the key files are no longer read (keep them with the backups)";
+  } else if (had_data) {
+    throw DataFolderError(
+        "the PostgreSQL database holds data but no sealed keys, and " + data +
+        " holds no key files: start once with --data pointing at the folder whose keys wrote "
+        "it (they are then sealed into the database). " +
+        RestoreAdvice(data));
+  } else {
+    keys.data = DataKeys::Random();
+    keys.signing = SigningKeys::Generate(now);
+    note += "first start: created the keys, sealed in the PostgreSQL database with " + kek_file;
+  }
+  SealedKeysRow put{kSealedName, SealKeys(keys, kek), 1, now};
+  if (!db->PutSealedKeys(put)) {
+    // Another node stored keys first (two first starts at once): use theirs.
+    db.reset();
+    return OpenSealed(data, db_url, kek_file, now, false);
+  }
+  RecordKeys(*db, keys, now);
+  out.keys = std::move(keys);
+  out.sealed_version = 1;
+  out.db = std::move(db);
+  out.note = note;
+  return out;
+}
+
+OpenedDataFolder Open(const std::string& data, const std::string& db_url, int64_t now, bool init,
+                      const std::string& kek_file) {
+  if (!kek_file.empty()) {
+    if (db_url.empty()) {
+      throw DataFolderError(
+          "--kek-file keeps the keys in a PostgreSQL database (--db); with SQLite they are the "
+          "key files of --data");
+    }
+    return OpenSealed(data, db_url, kek_file, now, init);
+  }
   struct stat st;
   if (::stat(data.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
     throw DataFolderError(data + " is not a folder");
@@ -250,12 +357,42 @@ std::vector<std::string> KeyMismatches(Storage& db, const KeyFiles& keys, const 
   return out;
 }
 
-OpenedDataFolder OpenDataFolder(const std::string& data, const std::string& db_url, int64_t now) {
-  return Open(data, db_url, now, false);
+OpenedDataFolder OpenDataFolder(const std::string& data, const std::string& db_url, int64_t now,
+                                const std::string& kek_file) {
+  return Open(data, db_url, now, false, kek_file);
 }
 
-OpenedDataFolder InitDataFolder(const std::string& data, const std::string& db_url, int64_t now) {
-  return Open(data, db_url, now, true);
+OpenedDataFolder InitDataFolder(const std::string& data, const std::string& db_url, int64_t now,
+                                const std::string& kek_file) {
+  return Open(data, db_url, now, true, kek_file);
+}
+
+SealedRotation RotateSealedKeys(Storage& db, const Bytes& kek, int64_t now, int64_t keep_seconds) {
+  for (int attempt = 0;; ++attempt) {
+    std::optional<SealedKeysRow> row = db.GetSealedKeys(kSealedName);
+    std::optional<KeyFiles> keys = row ? UnsealKeys(row->sealed, kek) : std::nullopt;
+    if (!keys) throw std::runtime_error("the sealed keys cannot be read with this node's KEK");
+    SealedRotation out;
+    out.key = keys->signing.Rotate(now, keep_seconds);
+    out.version = row->version + 1;
+    if (db.PutSealedKeys(SealedKeysRow{kSealedName, SealKeys(*keys, kek), out.version, now})) {
+      out.signing = keys->signing;
+      for (const SigningKey& p : out.signing.Published(now)) {
+        db.PutKeyMeta(KeyMetaRow{p.kid, Base64UrlEncode(p.public_key), p.not_before, p.not_after});
+      }
+      return out;
+    }
+    if (attempt >= 5) throw std::runtime_error("the sealed keys kept changing; try again");
+  }
+}
+
+std::optional<std::pair<KeyFiles, int64_t>> NewerSealedKeys(Storage& db, const Bytes& kek,
+                                                            int64_t version) {
+  std::optional<SealedKeysRow> row = db.GetSealedKeys(kSealedName);
+  if (!row || row->version <= version) return std::nullopt;
+  std::optional<KeyFiles> keys = UnsealKeys(row->sealed, kek);
+  if (!keys) return std::nullopt;
+  return std::make_pair(std::move(*keys), row->version);
 }
 
 }  // namespace ankang::server

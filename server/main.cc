@@ -25,7 +25,7 @@ namespace {
 // command goes through here; a first start creates them). What opening did
 // is logged.
 OpenedDataFolder OpenFolder(const Options& o) {
-  OpenedDataFolder f = OpenDataFolder(o.data, o.db, SystemClock().Now());
+  OpenedDataFolder f = OpenDataFolder(o.data, o.db, SystemClock().Now(), o.kek_file);
   if (!f.note.empty()) std::printf("ankang-server: %s\n", f.note.c_str());
   return f;
 }
@@ -33,7 +33,7 @@ OpenedDataFolder OpenFolder(const Options& o) {
 std::unique_ptr<Storage> OpenStorage(const Options& o) { return OpenFolder(o).db; }
 
 int Init(const Options& o) {
-  OpenedDataFolder f = InitDataFolder(o.data, o.db, SystemClock().Now());
+  OpenedDataFolder f = InitDataFolder(o.data, o.db, SystemClock().Now(), o.kek_file);
   std::printf("ankang-server: %s\n", f.note.c_str());
   return 0;
 }
@@ -127,8 +127,19 @@ int StaffTotp(const Options& o) {
 
 int KeysRotate(const Options& o) {
   const int64_t now = SystemClock().Now();
-  auto db = OpenStorage(o);
-  SigningKey k = RotateKeyFile(o.data, now, o.paper_days * 86400 + 3600);
+  OpenedDataFolder f = OpenFolder(o);
+  auto& db = f.db;
+  const int64_t keep = o.paper_days * 86400 + 3600;
+  if (!f.kek.empty()) {
+    SealedRotation r = RotateSealedKeys(*db, f.kek, now, keep);
+    db->AddAudit(AuditRow{RandomId(), now, "cli", "keys.rotate", r.key.kid, "{}"});
+    std::printf(
+        "new signing key %s (sealed keys version %lld); every node signs with it within "
+        "--key-poll-seconds, old tokens stay verifiable until they expire\n",
+        r.key.kid.c_str(), static_cast<long long>(r.version));
+    return 0;
+  }
+  SigningKey k = RotateKeyFile(o.data, now, keep);
   db->PutKeyMeta(KeyMetaRow{k.kid, ankang::Base64UrlEncode(k.public_key), k.not_before, 0});
   db->AddAudit(AuditRow{RandomId(), now, "cli", "keys.rotate", k.kid, "{}"});
   std::printf(
@@ -182,8 +193,13 @@ int main(int argc, char** argv) {
     if (o.command == "keys-rotate") return KeysRotate(o);
     if (o.command == "purge") return Purge(o);
     if (o.command == "wipe") return Wipe(o);
+    if (const std::string refusal = ExposureError(o); !refusal.empty()) {
+      std::fprintf(stderr, "ankang-server: %s\n", refusal.c_str());
+      return 2;
+    }
     OpenedDataFolder folder = OpenFolder(o);
     auto app = MakeApp(o, std::move(folder.db), std::move(folder.keys));
+    if (!folder.kek.empty()) FollowSealedKeys(*app, folder.kek, folder.sealed_version);
     if (o.dev) {
       std::printf(
           "ankang-server: --dev (local trial): staff admin, verifier, issuer, venue "

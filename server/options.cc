@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <set>
 
 namespace ankang::server {
 namespace {
@@ -22,7 +24,75 @@ bool ToInt(const std::string& s, long long lo, long long hi, long long* out) {
   return true;
 }
 
+// Takes "--config FILE" out of args[from..] and puts the file's flags in its
+// place at args[from], before every flag of the command line (which so wins:
+// a later value replaces an earlier one).
+bool ExpandConfig(std::vector<std::string>* args, size_t from, std::string* error) {
+  std::string path;
+  for (size_t i = from; i < args->size(); ++i) {
+    if ((*args)[i] != "--config") continue;
+    if (i + 1 >= args->size()) {
+      *error = "--config needs a value";
+      return false;
+    }
+    if (!path.empty()) {
+      *error = "--config given twice";
+      return false;
+    }
+    path = (*args)[i + 1];
+    args->erase(args->begin() + static_cast<long>(i), args->begin() + static_cast<long>(i) + 2);
+    --i;
+  }
+  if (path.empty()) return true;
+  std::vector<std::string> flags;
+  if (!ConfigFileArgs(path, &flags, error)) return false;
+  args->insert(args->begin() + static_cast<long>(from), flags.begin(), flags.end());
+  return true;
+}
+
 }  // namespace
+
+bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error) {
+  // Flags without a value: `key = true` gives the flag, `key = false` nothing.
+  static const std::set<std::string> kSwitches = {"dev", "require-admin-totp", "quiet", "direct"};
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read the config file " + path;
+    return false;
+  }
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const std::string where = path + ":" + std::to_string(n) + ": ";
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) {
+      *error = where + "expected `key = value`";
+      return false;
+    }
+    const std::string key = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (key.empty() || key.rfind("--", 0) == 0 || key == "config" || key == "help") {
+      *error = where + "`" + key + "` is not a setting (write a flag's name without --)";
+      return false;
+    }
+    if (kSwitches.count(key)) {
+      if (value == "true" || value == "yes" || value == "on") {
+        out->push_back("--" + key);
+      } else if (value != "false" && value != "no" && value != "off") {
+        *error = where + key + " wants true or false";
+        return false;
+      }
+      continue;
+    }
+    out->push_back("--" + key);
+    out->push_back(value);
+  }
+  return true;
+}
 
 bool ParseTzOffset(const std::string& s, int* minutes) {
   if (s == "Z" || s == "UTC") {
@@ -67,17 +137,28 @@ Usage:
                                                  delete declarations and check-ins older than N days
   ankang-server wipe --yes [--data DIR]          delete all personal data (end of the measures)
 
-Flags:
-  --host H                 listen address (default 127.0.0.1)
+Flags (also as `key = value` lines of a --config file; flags given on the command line win):
+  --config FILE            read settings from FILE, e.g. /etc/ankang/ankang.conf: one `name = value`
+                           per line (name without --; `dev = true` for a switch), # comments
+  --host H                 listen address (default 127.0.0.1; not loopback only with --direct)
   --port P                 listen port (default 8080)
   --data DIR               SQLite file and keys (default ./var)
   --db URL                 postgresql:// connection string instead of SQLite
+  --kek-file FILE          with --db: keep the keys in the database, sealed with the 32-byte
+                           key-encryption key in FILE (init makes it); every node needs only
+                           --db and a copy of FILE, no shared --data folder
+  --key-poll-seconds N     with --kek-file: how often a node looks for a signing key rotated
+                           through another node (default 10)
   --web DIR                web files (default web/dist, or web when web/dist is missing)
   --dev                    local trial: staff accounts admin/verifier/issuer/venue, one-time
                            codes in the OTP answer, POST /api/v1/dev/clock. Never in production.
   --dev-password PW        password of the --dev staff accounts (default ankang-dev)
   --tz +HH:MM              time zone that days are counted in (default +08:00)
   --threads N              HTTP worker threads (default 2)
+  --max-connections N      open connections held at once (default 1024, lowered to fit the
+                           file-descriptor limit); beyond, a new connection gets 503 and is closed
+  --direct                 allow a --host that is not loopback (Pistache facing clients without
+                           nginx in front; see server/README.md, "Exposure")
   --issuer-id ID           issuer id written into tokens (default ankang-local)
   --rules NAME|FILE        rule set: default, hangzhou, international or a JSON file (default default)
   --otp-webhook URL        POST one-time codes as JSON to an SMS gateway (http://host:port/path);
@@ -143,6 +224,7 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
     o->command = "wipe";
     i = 1;
   }
+  if (!ExpandConfig(&args, i, error)) return false;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string* v) {
@@ -177,6 +259,11 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       data_given = true;
     } else if (a == "--db") {
       if (!value(&o->db)) return false;
+    } else if (a == "--kek-file") {
+      if (!value(&o->kek_file)) return false;
+    } else if (a == "--key-poll-seconds") {
+      if (!number(1, 3600, &n)) return false;
+      o->key_poll_seconds = static_cast<int>(n);
     } else if (a == "--web") {
       if (!value(&o->web)) return false;
     } else if (a == "--dev") {
@@ -261,6 +348,11 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       o->require_admin_totp = true;
     } else if (a == "--quiet") {
       o->quiet = true;
+    } else if (a == "--max-connections") {
+      if (!number(1, 1000000, &n)) return false;
+      o->max_connections = static_cast<size_t>(n);
+    } else if (a == "--direct") {
+      o->direct = true;
     } else if (a == "--username" && (o->command == "staff-add" || o->command == "staff-totp")) {
       if (!value(&o->staff_username)) return false;
     } else if (a == "--role" && o->command == "staff-add") {

@@ -14,6 +14,10 @@ namespace ankang::server {
 struct Options : HttpOptions {
   std::string data = "./var";  // SQLite file and keys
   std::string db;              // postgresql:// URL (PostgreSQL instead of SQLite)
+  // With --db: the keys sealed in the database with the key-encryption key in
+  // this file (data_folder.h); nodes poll for rotations every key_poll_seconds.
+  std::string kek_file;
+  int key_poll_seconds = 10;
   bool dev = false;
   std::string dev_password = "ankang-dev";
   int tz_offset_minutes = 480;  // --tz +08:00
@@ -61,6 +65,11 @@ struct Options : HttpOptions {
 // Parses argv; on an error returns false with a message in *error.
 bool ParseOptions(int argc, char** argv, Options* out, std::string* error);
 std::string HelpText();
+// The flags a config file stands for: each `name = value` line (blank lines and
+// # comments skipped) gives "--name" "value"; a switch (dev, quiet, direct,
+// require-admin-totp) gives "--name" for true/yes/on and nothing for
+// false/no/off. False with "FILE:LINE: what" in *error.
+bool ConfigFileArgs(const std::string& path, std::vector<std::string>* out, std::string* error);
 // "+08:00" -> 480; false when malformed.
 bool ParseTzOffset(const std::string& s, int* minutes);
 

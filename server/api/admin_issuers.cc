@@ -5,6 +5,7 @@
 
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/data_folder.h"
 #include "server/domain/verify.h"
 #include "server/outbound/http_get.h"
 #include "shared/mask.h"
@@ -136,6 +137,21 @@ Response RemoveIssuer(App& app, const Request& req) {
 
 Response RotateKeys(App& app, const Request& req) {
   const int64_t keep = app.opts.paper_days * 86400 + 3600;
+  if (!app.kek.empty()) {
+    // Sealed in the database: stored for every node, which follow within
+    // --key-poll-seconds; this one signs with it at once.
+    SealedRotation r = RotateSealedKeys(*app.db, app.kek, app.Now(), keep);
+    {
+      std::lock_guard<std::mutex> l(app.sealed_mu);
+      if (r.version > app.sealed_version) {
+        app.signing = r.signing;
+        app.sealed_version = r.version;
+      }
+    }
+    app.Audit(req.caller, "keys.rotate", r.key.kid);
+    return JsonResponse(Status::kOk,
+                        {{"kid", r.key.kid}, {"not_before", app.Iso(r.key.not_before)}});
+  }
   SigningKey k = app.signing.Rotate(app.Now(), keep);
   SaveSigningKeys(app.opts.data, app.signing);
   for (const SigningKey& p : app.signing.Published(app.Now())) {

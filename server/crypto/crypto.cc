@@ -456,6 +456,77 @@ KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now) {
   return UsableKeys(f);
 }
 
+Bytes ReadKekFile(const std::string& path) {
+  std::string text, problem;
+  if (!ReadKeyFile(path, &text, &problem)) {
+    throw std::runtime_error("the key-encryption key " + path + " " + problem);
+  }
+  std::optional<Bytes> kek = ParseRawKey(text, kKekBytes);
+  if (!kek) {
+    throw std::runtime_error("the key-encryption key " + path +
+                             " is damaged (not a 32-byte key in base64url)");
+  }
+  return *kek;
+}
+
+void CreateKekFile(const std::string& path) {
+  CreateSecretFile(path, B64(RandomBytes(kKekBytes)) + "\n");
+}
+
+namespace {
+constexpr const char* kSealedAd = "ankang sealed keys v1";
+}  // namespace
+
+std::string SealKeys(const KeyFiles& keys, const Bytes& kek) {
+  const nlohmann::json plain = {{"data.key", B64(keys.data.aead_key())},
+                                {"hmac.key", B64(keys.data.hmac_key())},
+                                {"signing-keys.json", keys.signing.Serialize()}};
+  const std::string text = plain.dump();
+  Bytes nonce = RandomBytes(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  Bytes out(text.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned long long n = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.data(), &n, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+      reinterpret_cast<const unsigned char*>(kSealedAd), std::strlen(kSealedAd), nullptr,
+      nonce.data(), kek.data());
+  out.resize(n);
+  nonce.insert(nonce.end(), out.begin(), out.end());
+  return B64(nonce);
+}
+
+std::optional<KeyFiles> UnsealKeys(const std::string& sealed, const Bytes& kek) {
+  Bytes raw;
+  if (kek.size() != kKekBytes || !UnB64(sealed, &raw) ||
+      raw.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                       crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return std::nullopt;
+  }
+  const size_t nb = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  std::string text(raw.size() - nb - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long n = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(text.data()), &n, nullptr, raw.data() + nb,
+          raw.size() - nb, reinterpret_cast<const unsigned char*>(kSealedAd),
+          std::strlen(kSealedAd), raw.data(), kek.data()) != 0) {
+    return std::nullopt;
+  }
+  text.resize(n);
+  const nlohmann::json plain = nlohmann::json::parse(text, nullptr, false);
+  if (!plain.is_object()) return std::nullopt;
+  auto str = [&](const char* k) {
+    return plain.contains(k) && plain[k].is_string() ? plain[k].get<std::string>() : "";
+  };
+  std::optional<Bytes> aead =
+      ParseRawKey(str("data.key"), crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+  std::optional<Bytes> hmac = ParseRawKey(str("hmac.key"), crypto_auth_KEYBYTES);
+  std::optional<SigningKeys> signing = SigningKeys::Parse(str("signing-keys.json"));
+  if (!aead || !hmac || !signing) return std::nullopt;
+  KeyFiles k;
+  k.data = DataKeys(std::move(*aead), std::move(*hmac));
+  k.signing = *signing;
+  return k;
+}
+
 std::string Sha256FileHex(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));

@@ -38,6 +38,9 @@ class DataKeys {
  public:
   DataKeys() = default;
   DataKeys(Bytes aead_key, Bytes hmac_key);
+  // The raw keys, for sealing them with a key-encryption key (SealKeys).
+  const Bytes& aead_key() const { return aead_key_; }
+  const Bytes& hmac_key() const { return hmac_key_; }
   // Random keys (tests, :memory:).
   static DataKeys Random();
 
@@ -134,6 +137,20 @@ KeyFiles LoadOrCreateKeys(const std::string& dir, int64_t now);
 SigningKey RotateKeyFile(const std::string& dir, int64_t now, int64_t keep_seconds);
 // Writes the signing key set to dir atomically (mode 0600).
 void SaveSigningKeys(const std::string& dir, const SigningKeys& keys);
+// Keys kept in the database (--kek-file, data_folder.h): the three keys as one
+// text sealed with a key-encryption key (KEK) that never enters the database,
+// XChaCha20-Poly1305 with a random nonce. A node needs only the database URL
+// and the KEK.
+inline constexpr size_t kKekBytes = 32;
+// The KEK in `path`: 32 bytes as base64url text (a trailing newline allowed).
+// Throws std::runtime_error naming the file and what is wrong with it.
+Bytes ReadKekFile(const std::string& path);
+// Writes a new random KEK to `path` (mode 0600); throws when it exists.
+void CreateKekFile(const std::string& path);
+std::string SealKeys(const KeyFiles& keys, const Bytes& kek);
+// nullopt: not sealed with this KEK, or damaged.
+std::optional<KeyFiles> UnsealKeys(const std::string& sealed, const Bytes& kek);
+
 // Lower-case hex SHA-256 of a file's content, read in pieces (backups of the
 // data folder). Throws std::runtime_error when it cannot be read.
 std::string Sha256FileHex(const std::string& path);

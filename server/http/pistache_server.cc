@@ -5,8 +5,10 @@
 #include <pistache/http.h>
 #include <pistache/peer.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -15,6 +17,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "server/http/connections.h"
+#include "server/http/framing.h"
 #include "server/http/static_files.h"
 
 namespace ankang::server {
@@ -63,11 +67,51 @@ std::string Lower(std::string s) {
 
 // Pistache's own error answers are plain text; ours are JSON. `code` is
 // HttpCode() of a Status, or the code of Pistache's parse error.
-void SendJsonError(Http::ResponseWriter& w, int code, const std::string& err,
-                   const std::string& message) {
+Async::Promise<ssize_t> SendJsonError(Http::ResponseWriter& w, int code, const std::string& err,
+                                      const std::string& message) {
   Json body = {{"error", {{"code", err}, {"message", message}}}};
   AddHeader(w, "X-Content-Type-Options", "nosniff");
-  w.send(static_cast<Http::Code>(code), body.dump(), MIME(Application, Json));
+  return w.send(static_cast<Http::Code>(code), body.dump(), MIME(Application, Json));
+}
+
+// Closes the connection once `sent` is on the wire: our side sends FIN after
+// the answer; the peer's close (or Pistache's keep-alive timeout, the peer
+// being idle) removes it. Pistache 0.0.5 itself never closes after an answer,
+// whatever the Connection header says.
+void CloseAfter(Async::Promise<ssize_t> sent, int fd) {
+  sent.then([fd](ssize_t) { ::shutdown(fd, SHUT_WR); }, Async::IgnoreException);
+}
+
+bool SaysClose(const Http::ResponseWriter& w) {
+  auto c = w.headers().tryGet<Http::Header::Connection>();
+  return c && c->control() == Http::ConnectionControl::Close;
+}
+
+// One connection as the skin sees it (framing.h): the input not yet handed to
+// Pistache's parser, from the current request's first byte; whether its
+// answer is being worked on in a pool; whether the connection is closing.
+struct Connection : std::enable_shared_from_this<Connection> {
+  std::shared_ptr<ConnectionCount::Slot> slot;
+  std::string input;
+  size_t fed = 0;        // bytes of `input` the parser has
+  bool closing = false;  // reactor thread only: input is dropped
+  std::mutex mu;         // the two below: reactor and pool threads
+  bool in_flight = false;
+  bool close_after = false;       // more input came while in flight: close after that answer
+  std::atomic<int> unwritten{0};  // answers handed to Pistache, not yet in the socket
+};
+
+constexpr const char* kConnectionData = "ankang.connection";
+
+// Answers of one connection queued in Pistache but not yet in the socket (its
+// peer sends requests without reading the answers): beyond, it is closed.
+constexpr int kMaxUnwrittenAnswers = 1024;
+
+void CountUntilWritten(Async::Promise<ssize_t>& sent, Connection* conn) {
+  auto counted = conn->shared_from_this();
+  counted->unwritten.fetch_add(1);
+  sent.then([counted](ssize_t) { counted->unwritten.fetch_sub(1); },
+            [counted](std::exception_ptr) { counted->unwritten.fetch_sub(1); });
 }
 
 // Headers on every answer, API or page.
@@ -92,50 +136,106 @@ struct InFlight {
 class ApiHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(ApiHandler)
-  ApiHandler(const HttpSite* site, std::shared_ptr<InFlight> in_flight)
-      : site_(site), in_flight_(std::move(in_flight)) {}
+  ApiHandler(const HttpSite* site, std::shared_ptr<InFlight> in_flight,
+             std::shared_ptr<ConnectionCount> connections)
+      : site_(site), in_flight_(std::move(in_flight)), connections_(std::move(connections)) {
+    framing_limits_.max_body_bytes = site->opts->max_body_bytes;
+  }
 
-  // As Pistache's Http::Handler::onInput (0.0.5), but its error answers
-  // (request too large, malformed request) are JSON, an oversize request
-  // closes the connection instead of parsing the rest of its body as requests,
-  // and HTTP/1.1 keeps the connection alive by default.
+  // A new connection: Pistache's parser, our framing state, and a slot
+  // against --max-connections; beyond it, 503 and close at once.
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    // As Pistache's own (private) Http::Handler::onConnection: the parser.
+    peer->putData(ParserData, std::make_shared<Http::RequestParser>(getMaxRequestSize()));
+    auto conn = std::make_shared<Connection>();
+    bool over_cap = false;
+    conn->slot = ConnectionCount::Open(connections_, &over_cap);
+    if (over_cap) {
+      conn->closing = true;
+      conn->slot.reset();
+      peer->setIdle(true);  // Pistache's timeout then removes it without writing
+      const std::string_view answer = OverloadedAnswer();
+      ::send(peer->fd(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::shutdown(peer->fd(), SHUT_RDWR);  // reads end at once: Pistache removes the peer
+    }
+    peer->putData(kConnectionData, conn);
+  }
+
+  // Replaces Pistache's Http::Handler::onInput (0.0.5), which answers only the
+  // first of several requests in one read, never closes after
+  // "Connection: close", and trusts the framing headers (framing.h). Here
+  // every request is framed first; whole requests go to the parser one at a
+  // time and are answered in order; a refused framing is answered (JSON) and
+  // the connection closed; input that arrives while an answer is still being
+  // worked on in a pool closes the connection after that answer.
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
-    auto parser = getParser(peer);
-    auto& request = parser->request;
-    try {
-      if (!parser->feed(buffer, len)) {
-        parser->reset();
-        Http::ResponseWriter w(request.version(), transport(), this, peer);
-        w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-        SendJsonError(w, HttpCode(Status::kTooLarge), "too_large",
-                      "The request is larger than the limit.");
-        site_->metrics->CountRequest("?", "too_large", HttpCode(Status::kTooLarge));
+    auto conn = std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData));
+    if (!conn || conn->closing) return;
+    {
+      std::lock_guard<std::mutex> l(conn->mu);
+      if (conn->in_flight) {
+        conn->close_after = true;
+        conn->closing = true;
         return;
       }
-      auto state = parser->parse();
-      if (state == Http::Private::State::Done) {
-        Http::ResponseWriter w(request.version(), transport(), this, peer);
-        request.copyAddress(peer->address());
-        // HTTP/1.1 connections stay open unless the client says otherwise
-        // (Pistache 0.0.5 closes them when there is no Connection header).
-        auto connection = request.headers().tryGet<Http::Header::Connection>();
-        const auto control = connection ? connection->control()
-                             : request.version() == Http::Version::Http11
-                                 ? Http::ConnectionControl::KeepAlive
-                                 : Http::ConnectionControl::Close;
-        w.headers().add<Http::Header::Connection>(control);
-        peer->setIdle(false);
-        onRequest(request, std::move(w));
+    }
+    if (conn->unwritten.load() > kMaxUnwrittenAnswers) {
+      // Pipelining without reading the answers: no more answers are queued
+      // (they would pile up in memory); the connection is closed.
+      conn->closing = true;
+      ::shutdown(peer->fd(), SHUT_RDWR);
+      return;
+    }
+    conn->input.append(buffer, len);
+    auto parser = getParser(peer);
+    try {
+      for (;;) {
+        const Framing f = FrameRequest(conn->input, framing_limits_);
+        if (f.kind == Framing::Kind::kRefused) {
+          Refuse(conn.get(), peer, HttpCode(f.status), f.code, f.message);
+          return;
+        }
+        const size_t have = f.kind == Framing::Kind::kRequest ? f.length : conn->input.size();
+        // A Content-Length body goes to the parser as it arrives (its body
+        // timeout then applies); a chunked one only whole.
+        if (f.head_length > 0 && (f.kind == Framing::Kind::kRequest || !f.chunked) &&
+            have > conn->fed) {
+          if (!parser->feed(conn->input.data() + conn->fed, have - conn->fed)) {
+            Refuse(conn.get(), peer, HttpCode(Status::kTooLarge), "too_large",
+                   "The request is larger than the limit.");
+            return;
+          }
+          conn->fed = have;
+          const auto state = parser->parse();
+          if ((state == Http::Private::State::Done) != (f.kind == Framing::Kind::kRequest)) {
+            Refuse(conn.get(), peer, HttpCode(Status::kBadRequest), "bad_request",
+                   "Malformed request.");
+            return;
+          }
+        }
+        if (f.kind != Framing::Kind::kRequest) return;
+        conn->input.erase(0, f.length);
+        conn->fed = 0;
+        Answer(conn, peer, parser->request, f.close);
         parser->reset();
+        if (f.close) {
+          conn->closing = true;
+          return;
+        }
+        {
+          std::lock_guard<std::mutex> l(conn->mu);
+          if (conn->in_flight && !conn->input.empty()) {
+            conn->close_after = true;
+            conn->closing = true;
+          }
+          if (conn->in_flight) return;
+        }
+        if (conn->input.empty()) return;
       }
     } catch (const Http::HttpError& e) {
-      Http::ResponseWriter w(request.version(), transport(), this, peer);
-      SendJsonError(w, e.code(), "bad_request", "Malformed request.");
-      parser->reset();
+      Refuse(conn.get(), peer, e.code(), "bad_request", "Malformed request.");
     } catch (...) {
-      Http::ResponseWriter w(request.version(), transport(), this, peer);
-      SendJsonError(w, HttpCode(Status::kInternal), "internal", "Internal error.");
-      parser->reset();
+      Refuse(conn.get(), peer, HttpCode(Status::kInternal), "internal", "Internal error.");
     }
   }
 
@@ -183,7 +283,7 @@ class ApiHandler : public Http::Handler {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
     }
     if (!resp.pending) {
-      Send(w, preq.method(), preq.resource(), start, std::move(resp));
+      Send(w, preq.method(), preq.resource(), start, std::move(resp), answering_.get());
       return;
     }
     // Answered later by a pool thread (http/work_pool.h): this worker goes on
@@ -193,28 +293,81 @@ class ApiHandler : public Http::Handler {
       std::lock_guard<std::mutex> l(in_flight_->mu);
       ++in_flight_->pending;
     }
+    std::shared_ptr<Connection> conn = answering_;
+    if (conn) {
+      std::lock_guard<std::mutex> l(conn->mu);
+      conn->in_flight = true;
+    }
     auto writer = std::make_shared<Http::ResponseWriter>(std::move(w));
-    resp.pending->OnDone([this, in_flight = in_flight_, writer, method = preq.method(),
+    resp.pending->OnDone([this, in_flight = in_flight_, conn, writer, method = preq.method(),
                           path = preq.resource(), start](Response answer) {
       std::lock_guard<std::mutex> l(in_flight->mu);
-      if (in_flight->open) Send(*writer, method, path, start, std::move(answer));  // `this` lives
+      if (in_flight->open) SendInOrder(conn.get(), *writer, method, path, start, std::move(answer));
       --in_flight->pending;
       in_flight->cv.notify_all();
     });
   }
 
  private:
+  // Hands one parsed request to onRequest, with the Connection header the
+  // answer will carry.
+  void Answer(const std::shared_ptr<Connection>& conn, const std::shared_ptr<Tcp::Peer>& peer,
+              Http::Request& request, bool close) {
+    Http::ResponseWriter w(request.version(), transport(), this, peer);
+    request.copyAddress(peer->address());
+    w.headers().add<Http::Header::Connection>(close ? Http::ConnectionControl::Close
+                                                    : Http::ConnectionControl::KeepAlive);
+    peer->setIdle(false);
+    answering_ = conn;
+    onRequest(request, std::move(w));
+    answering_.reset();
+  }
+
+  // An error answer for what could not be parsed or framed; the rest of the
+  // connection's input cannot be trusted, so the connection closes after it.
+  void Refuse(Connection* conn, const std::shared_ptr<Tcp::Peer>& peer, int code,
+              const std::string& err, const std::string& message) {
+    conn->closing = true;
+    conn->input.clear();
+    Http::ResponseWriter w(Http::Version::Http11, transport(), this, peer);
+    w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    CloseAfter(SendJsonError(w, code, err, message), peer->fd());
+    site_->metrics->CountRequest("?", err, code);
+  }
+
+  // A pool's answer: sent under the connection's lock, so an answer to a
+  // request read after it cannot overtake it; closes the connection when
+  // input came meanwhile (onInput dropped it).
+  void SendInOrder(Connection* conn, Http::ResponseWriter& w, Http::Method method,
+                   const std::string& path, std::chrono::steady_clock::time_point start,
+                   Response resp) {
+    if (conn == nullptr) return Send(w, method, path, start, std::move(resp), nullptr);
+    std::lock_guard<std::mutex> l(conn->mu);
+    if (conn->close_after) {
+      w.headers().remove<Http::Header::Connection>();
+      w.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    }
+    conn->in_flight = false;
+    Send(w, method, path, start, std::move(resp), conn);
+  }
+
+  // `conn` (may be null) counts the answer until it is in the socket.
   void Send(Http::ResponseWriter& w, Http::Method method, const std::string& path,
-            std::chrono::steady_clock::time_point start, Response resp) {
+            std::chrono::steady_clock::time_point start, Response resp, Connection* conn) {
     try {
       for (const auto& [name, value] : resp.headers) {
         AddHeader(w, name, value);
       }
       const int code = HttpCode(resp.status);
       if (method == Http::Method::Head) resp.body.clear();
-      w.send(static_cast<Http::Code>(code), resp.body,
-             resp.content_type.empty() ? Http::Mime::MediaType()
-                                       : Http::Mime::MediaType::fromString(resp.content_type));
+      const bool close = SaysClose(w);
+      const int fd = close ? w.peer()->fd() : -1;
+      auto sent =
+          w.send(static_cast<Http::Code>(code), resp.body,
+                 resp.content_type.empty() ? Http::Mime::MediaType()
+                                           : Http::Mime::MediaType::fromString(resp.content_type));
+      if (conn != nullptr) CountUntilWritten(sent, conn);
+      if (close) CloseAfter(std::move(sent), fd);
       if (!site_->opts->quiet) {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -239,6 +392,9 @@ class ApiHandler : public Http::Handler {
 
   const HttpSite* site_;
   std::shared_ptr<InFlight> in_flight_;
+  std::shared_ptr<ConnectionCount> connections_;
+  FramingLimits framing_limits_;
+  std::shared_ptr<Connection> answering_;  // the connection onRequest answers (reactor thread)
 };
 
 }  // namespace
@@ -311,8 +467,24 @@ Response Dispatch(const HttpSite& site, Request req) {
   return resp;
 }
 
+std::string ExposureError(const HttpOptions& opts) {
+  const std::string ip = opts.host == "localhost" ? "127.0.0.1" : CanonicalIp(opts.host);
+  const bool loopback = ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
+  if (loopback || opts.direct) return "";
+  return "--host " + opts.host +
+         " is not a loopback address. Pistache 0.0.5 should not face clients itself: "
+         "it has no TLS, no per-address limits and known parser defects (server/README.md, "
+         "\"Connections and direct exposure\"). Listen on 127.0.0.1 behind nginx "
+         "(deploy/nginx.conf), or pass "
+         "--direct to serve this address anyway.";
+}
+
 int RunHttpServer(const HttpSite& site) {
   const HttpOptions& o = *site.opts;
+  if (const std::string refusal = ExposureError(o); !refusal.empty()) {
+    std::fprintf(stderr, "ankang-server: %s\n", refusal.c_str());
+    return 2;
+  }
   // Block the stop signals in every thread; this one waits for them.
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -333,8 +505,20 @@ int RunHttpServer(const HttpSite& site) {
                   .keepaliveTimeout(std::chrono::seconds(60));
   endpoint.init(opts);
   auto in_flight = std::make_shared<InFlight>();
-  endpoint.setHandler(Http::make_handler<ApiHandler>(&site, in_flight));
+  // Descriptors: as many as allowed; connections capped to fit in them; and
+  // if they run out all the same, accept() backs off instead of spinning.
+  const uint64_t file_limit = RaiseFileLimit();
+  InstallAcceptBackoff();
+  auto connections = std::make_shared<ConnectionCount>(o.max_connections);
+  endpoint.setHandler(Http::make_handler<ApiHandler>(&site, in_flight, connections));
   endpoint.serveThreaded();
+  connections->set_cap(EffectiveConnectionCap(o.max_connections, file_limit, OpenFileCount()));
+  if (connections->cap() < o.max_connections) {
+    std::printf(
+        "ankang-server: at most %zu connections: the file-descriptor limit is %llu "
+        "(raise it: ulimit -n, or LimitNOFILE= in the systemd unit)\n",
+        connections->cap(), static_cast<unsigned long long>(file_limit));
+  }
   std::printf("ankang-server listening on http://%s:%u/ %s\n", o.host.c_str(),
               static_cast<unsigned>(static_cast<uint16_t>(endpoint.getPort())),
               site.banner.c_str());

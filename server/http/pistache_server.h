@@ -29,6 +29,11 @@ struct HttpOptions {
   // nginx; empty: the peer address is the client (the header is ignored).
   std::vector<std::string> trusted_proxies;
   bool quiet = false;  // no access log
+  // Connections held at once (lowered to fit RLIMIT_NOFILE); beyond, 503 and close.
+  size_t max_connections = 1024;
+  // Listen on a non-loopback --host. Default: refused (nginx in front is the
+  // supported exposure; see ExposureError).
+  bool direct = false;
 };
 
 // What the skin serves: the API handler, the route table (for access-log
@@ -40,6 +45,10 @@ struct HttpSite {
   Metrics* metrics = nullptr;
   std::string banner;  // printed after "listening on http://host:port/"
 };
+
+// Why the server must not listen as configured ("" when it may): a --host
+// that is not a loopback address without --direct.
+std::string ExposureError(const HttpOptions& opts);
 
 // Serves until SIGINT or SIGTERM; returns the process exit code.
 int RunHttpServer(const HttpSite& site);

@@ -58,6 +58,15 @@ struct KeyCheckRow {
   int64_t created_at = 0;
 };
 
+// The data folder's keys sealed with a key-encryption key (--kek-file,
+// data_folder.h): one row "keys"; each rotation stores a new version.
+struct SealedKeysRow {
+  std::string name;  // "keys"
+  std::string sealed;
+  int64_t version = 0;  // 1 for the first, +1 for each change
+  int64_t updated_at = 0;
+};
+
 class AuthorityStore {
  public:
   virtual ~AuthorityStore() = default;
@@ -95,6 +104,12 @@ class AuthorityStore {
   // name's value (the first process to write it wins).
   virtual std::vector<KeyCheckRow> ListKeyChecks() = 0;
   virtual void AddKeyCheck(const KeyCheckRow& c) = 0;
+
+  // Sealed keys by name. Put stores k when the stored version is
+  // k.version - 1 (none for version 1): false when another process stored
+  // that version first (read again and retry).
+  virtual std::optional<SealedKeysRow> GetSealedKeys(const std::string& name) = 0;
+  virtual bool PutSealedKeys(const SealedKeysRow& k) = 0;
 };
 
 }  // namespace ankang::server

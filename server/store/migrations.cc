@@ -299,6 +299,16 @@ CREATE TABLE key_checks (
   created_at BIGINT NOT NULL
 );
 )sql",
+      // The keys sealed with a key-encryption key (--kek-file): nodes on one
+      // PostgreSQL database need no shared folder (data_folder.h).
+      R"sql(
+CREATE TABLE sealed_keys (
+  name TEXT PRIMARY KEY,
+  sealed TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -502,6 +502,16 @@ class SqlStorage : public Storage {
     return Select<KeyCheckRow>("1 = 1 ORDER BY name");
   }
   void AddKeyCheck(const KeyCheckRow& c) override { Insert(c, " ON CONFLICT (name) DO NOTHING"); }
+  std::optional<SealedKeysRow> GetSealedKeys(const std::string& name) override {
+    return One<SealedKeysRow>("name = ?", name);
+  }
+  bool PutSealedKeys(const SealedKeysRow& k) override {
+    if (k.version == 1) return InsertUnique(k);
+    return Write(
+               "UPDATE sealed_keys SET sealed = ?, version = ?, updated_at = ? "
+               "WHERE name = ? AND version = ?",
+               k.sealed, k.version, k.updated_at, k.name, k.version - 1) > 0;
+  }
 
   // --- AccountStore: accounts and sessions
   std::optional<AccountRow> FindAccountByPhone(const std::string& phone_hmac) override {

@@ -218,6 +218,16 @@ struct Table<KeyCheckRow> {
 };
 
 template <>
+struct Table<SealedKeysRow> {
+  static constexpr const char* kName = "sealed_keys";
+  static constexpr const char* kColumns = "name, sealed, version, updated_at";
+  template <typename R>
+  static auto Fields(R& r) {
+    return std::tie(r.name, r.sealed, r.version, r.updated_at);
+  }
+};
+
+template <>
 struct Table<VenueRow> {
   static constexpr const char* kName = "venues";
   static constexpr const char* kColumns = "id, owner_staff_id, name, region, address, created_at";

@@ -135,3 +135,27 @@ TEST_CASE("key files are created once with mode 0600", "[crypto][keys]") {
   CHECK(Mode(dir + "/signing-keys.json") == 0600);
   std::system(("rm -rf " + parent).c_str());
 }
+
+TEST_CASE("keys sealed with a key-encryption key open only with it", "[crypto]") {
+  InitCrypto();
+  KeyFiles keys{DataKeys::Random(), SigningKeys::Generate(1000)};
+  keys.signing.Rotate(2000, 60);
+  const ankang::Bytes kek(kKekBytes, 7);
+  const std::string sealed = SealKeys(keys, kek);
+  CHECK(sealed != SealKeys(keys, kek));  // a fresh nonce each time
+  std::optional<KeyFiles> back = UnsealKeys(sealed, kek);
+  REQUIRE(back);
+  CHECK(back->data.aead_key() == keys.data.aead_key());
+  CHECK(back->data.hmac_key() == keys.data.hmac_key());
+  CHECK(back->signing.Serialize() == keys.signing.Serialize());
+  CHECK(back->data.Decrypt("c", keys.data.Encrypt("c", "张三")) ==
+        std::optional<std::string>("张三"));
+  ankang::Bytes other = kek;
+  other[0] ^= 1;
+  CHECK_FALSE(UnsealKeys(sealed, other));
+  std::string tampered = sealed;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  CHECK_FALSE(UnsealKeys(tampered, kek));
+  CHECK_FALSE(UnsealKeys("", kek));
+  CHECK_FALSE(UnsealKeys(sealed, ankang::Bytes(16, 7)));
+}

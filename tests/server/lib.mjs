@@ -41,13 +41,16 @@ export function freshPgDatabase() {
 }
 
 // Starts the server; resolves once /healthz answers. Returns a handle.
-export async function startServer({ dev = true, args = [], data = tempDir(), port, quiet = true } = {}) {
+// `wrap`: a command line the server runs under, e.g. ['prlimit', '--nofile=64:64', '--']
+// (proc is then that command, which execs the server: the same process).
+export async function startServer({ dev = true, args = [], data = tempDir(), port, quiet = true, wrap = [] } = {}) {
   if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
   if (process.env.ANKANG_TEST_PG && !args.includes('--db')) args = [...args, '--db', freshPgDatabase()];
   port = port || (await freePort());
   const argv = ['--host', '127.0.0.1', '--port', String(port), '--data', data, ...(quiet ? ['--quiet'] : []),
     '--otp-per-ip-per-hour', '100000', ...(dev ? ['--dev'] : []), ...args];
-  const proc = spawn(serverBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = wrap.length ? spawn(wrap[0], [...wrap.slice(1), serverBin, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(serverBin, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });

@@ -1,87 +1,41 @@
-// deploy/nginx.conf in front of the real server: nginx (run as this user with
-// a temporary prefix, on a free port) serves web/dist precompressed, proxies
-// the API, refuses oversize bodies (413) and auth floods (429) as JSON, and
-// the server (--trusted-proxy 127.0.0.1) counts one-time codes per client
+// deploy/nginx.conf in front of the real server: nginx (./nginx.mjs: run as
+// this user with a temporary prefix, on a free port) serves web/dist
+// precompressed, proxies the API, refuses oversize bodies (413) and auth
+// floods (429) as JSON, and the server (--trusted-proxy 127.0.0.1) counts one-time codes per client
 // address from X-Forwarded-For. Clients take distinct loopback source
 // addresses (127.0.0.2, 127.0.0.3, ...), which nginx sees as $remote_addr.
 // Skipped, saying so, only when nginx is not installed (scripts/deps.sh
 // installs nginx-light).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startServer, root, rawGet, freePort, tempDir, newPhone } from './lib.mjs';
+import { startServer, root, rawGet, newPhone } from './lib.mjs';
+import { nginxBin, startNginx } from './nginx.mjs';
 
 const web = process.env.ANKANG_WEB || join(root, 'web', 'dist');
-const nginxBin = [process.env.NGINX, '/usr/sbin/nginx', '/usr/bin/nginx'].filter(Boolean).find((p) => existsSync(p));
 const skip = nginxBin ? false : 'nginx is not installed (apt-get install nginx-light; scripts/deps.sh does)';
 if (skip) console.log(`# nginx.test.mjs skipped: ${skip}`);
 
 let srv;
 let nginx;
-let prefix;
 let port;
-let nginxLog = '';
-
-// deploy/nginx.conf with this test's port, web folder and upstream; each
-// rewritten line must exist exactly once in the shipped file.
-function siteConfig(upstreamPort) {
-  let conf = readFileSync(join(root, 'deploy', 'nginx.conf'), 'utf8');
-  const rewrite = (re, to) => {
-    const n = (conf.match(new RegExp(re.source, 'gm')) || []).length;
-    assert.equal(n, 1, `deploy/nginx.conf: expected one ${re}`);
-    conf = conf.replace(new RegExp(re.source, 'm'), to);
-  };
-  rewrite(/^    listen 80 default_server;$/, `    listen 127.0.0.1:${port};`);
-  rewrite(/^    root \/srv\/ankang\/web\/dist;$/, `    root ${web};`);
-  rewrite(/^    server 127\.0\.0\.1:8080;$/, `    server 127.0.0.1:${upstreamPort};`);
-  return conf;
-}
 
 before(async () => {
   if (skip) return;
   assert.ok(existsSync(join(web, 'index.html.gz')), `${web} has no .gz twins: run node web/build.mjs`);
   srv = await startServer({ args: ['--web', web, '--trusted-proxy', '127.0.0.1', '--otp-per-ip-per-hour', '3'] });
-  prefix = tempDir('ankang-nginx-');
-  chmodSync(prefix, 0o755);
-  port = await freePort();
-  writeFileSync(join(prefix, 'ankang.conf'), siteConfig(srv.port));
-  const main = [
-    process.getuid && process.getuid() === 0 ? 'user root;' : '',  // workers as this user too
-    'worker_processes 1;', 'daemon off;', `pid ${prefix}/nginx.pid;`, `error_log ${prefix}/error.log warn;`,
-    'events { worker_connections 256; }',
-    'http {', '  include /etc/nginx/mime.types;', '  default_type application/octet-stream;',
-    `  access_log ${prefix}/access.log;`,
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${prefix}/${t}_temp;`),
-    `  include ${prefix}/ankang.conf;`, '}', ''].join('\n');
-  writeFileSync(join(prefix, 'nginx.conf'), main);
-  const check = spawnSync(nginxBin, ['-t', '-p', prefix, '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
-  assert.equal(check.status, 0, `nginx -t: ${check.stderr}`);
-  nginx = spawn(nginxBin, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  nginx.stderr.on('data', (d) => { nginxLog += d; });
-  for (let i = 0; ; i++) {
-    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxLog}`);
-    try {
-      if ((await rawGet(port, '/healthz')).status === 200) break;
-    } catch { /* not yet */ }
-    if (i > 100) throw new Error(`nginx did not answer: ${nginxLog}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  nginx = await startNginx({ upstreamPort: srv.port, web });
+  port = nginx.port;
 });
 
 after(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const gone = new Promise((r) => nginx.once('exit', r));
-    nginx.kill('SIGQUIT');
-    await gone;
-  }
+  if (nginx) await nginx.stop();
   if (srv) {
     await srv.stop();
     srv.cleanup();
   }
-  if (prefix) rmSync(prefix, { recursive: true, force: true });
 });
 
 const json = (r) => JSON.parse(r.body.toString());

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "server/http/router.h"
@@ -114,7 +115,8 @@ TEST_CASE("router: parameters, 405 with the allowed methods, exact paths", "[rou
 TEST_CASE("router: a parameter's %XX escapes are decoded", "[router]") {
   Router r;
   r.Add("GET", "/api/v1/admin/rulesets/{id}", kAnyone, nullptr);
-  CHECK(r.Find("GET", "/api/v1/admin/rulesets/preset%3Adefault").params.at("id") == "preset:default");
+  CHECK(r.Find("GET", "/api/v1/admin/rulesets/preset%3Adefault").params.at("id") ==
+        "preset:default");
   CHECK(r.Find("GET", "/api/v1/admin/rulesets/a%2fb").params.at("id") == "a/b");
   CHECK(r.Find("GET", "/api/v1/admin/rulesets/a+b%").params.at("id") == "a+b%");
   CHECK(r.Find("GET", "/api/v1/admin/rulesets/%zz").params.at("id") == "%zz");
@@ -142,4 +144,57 @@ TEST_CASE("static files: types, app paths, no way out of the folder", "[static]"
   CHECK(ServeStatic(dir, "/missing.js").status == Status::kNotFound);
   CHECK(ServeStatic(dir, "/admin").status == Status::kNotFound);  // no admin.html here
   std::system(("rm -rf " + dir + " /tmp/ankang-secret-outside").c_str());
+}
+
+TEST_CASE("a config file of `name = value` lines; command-line flags win", "[options]") {
+  char tmpl[] = "/tmp/ankang-conf-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  const std::string conf = dir + "/ankang.conf";
+  auto write = [&](const std::string& text) { std::ofstream(conf) << text; };
+  write(
+      "# Ankang\n\nhost = 0.0.0.0\nport=9090\n  data = \"/var/lib/ankang\"  \n"
+      "trusted-proxy = 127.0.0.1\ntrusted-proxy = ::1\nquiet = true\ndev = false\n"
+      "otp-webhook = http://127.0.0.1:9/sms?a=b=c\n");
+  std::string err;
+  Options o;
+  REQUIRE(Parse({"--config", conf}, &o, &err));
+  CHECK(o.host == "0.0.0.0");
+  CHECK(o.port == 9090);
+  CHECK(o.data == "/var/lib/ankang");
+  CHECK(o.trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1"});
+  CHECK(o.quiet);
+  CHECK_FALSE(o.dev);
+  CHECK(o.otp_webhook == "http://127.0.0.1:9/sms?a=b=c");
+  // Flags given on the command line, before or after --config, win.
+  Options p;
+  REQUIRE(Parse({"--port", "7000", "--config", conf, "--host", "127.0.0.1"}, &p, &err));
+  CHECK(p.port == 7000);
+  CHECK(p.host == "127.0.0.1");
+  CHECK(p.data == "/var/lib/ankang");
+  // Subcommands read it too.
+  Options s;
+  REQUIRE(Parse({"backup", "--config", conf, "--to", "/b"}, &s, &err));
+  CHECK(s.command == "backup");
+  CHECK(s.data == "/var/lib/ankang");
+  // Mistakes name the file and line.
+  Options q;
+  write("port = 8080\nthis line has no equals sign\n");
+  CHECK_FALSE(Parse({"--config", conf}, &q, &err));
+  CHECK(err == conf + ":2: expected `key = value`");
+  write("port = 123456\n");
+  CHECK_FALSE(Parse({"--config", conf}, &q, &err));
+  CHECK(err.find("--port wants a number") != std::string::npos);
+  write("--port = 1\n");
+  CHECK_FALSE(Parse({"--config", conf}, &q, &err));
+  CHECK(err.find(":1: `--port` is not a setting") != std::string::npos);
+  write("quiet = maybe\n");
+  CHECK_FALSE(Parse({"--config", conf}, &q, &err));
+  CHECK(err.find("quiet wants true or false") != std::string::npos);
+  write("colour = red\n");
+  CHECK_FALSE(Parse({"--config", conf}, &q, &err));
+  CHECK(err.find("unknown argument --colour") != std::string::npos);
+  CHECK_FALSE(Parse({"--config", dir + "/missing.conf"}, &q, &err));
+  CHECK(err.find("cannot read the config file") != std::string::npos);
+  CHECK_FALSE(Parse({"--config"}, &q, &err));
+  std::filesystem::remove_all(dir);
 }

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, chownSync, rmSync } from 'node:fs';
+import { existsSync, chownSync, rmSync, statSync, copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { root, startServer, call, loginResident, loginStaff, declaration, residentId, tempDir, freePort,
   serverBin } from './lib.mjs';
 
@@ -190,6 +190,93 @@ test('a database with data does not start with missing or foreign keys; its keys
     rmSync(`${other}-restored`, { recursive: true, force: true });
   }
 });
+
+// Issue 13: nodes without a shared folder. Two processes, each with a data
+// folder of its own (left empty), on one new database of this cluster, with a
+// copy of one key-encryption key: the keys live sealed in the database. A
+// rotation through one reaches the other without a restart; a wrong KEK or
+// none stops a node with a message; no key file is ever written.
+test('two nodes with separate folders share sealed keys; a rotation through one is followed by the other', { skip }, async () => {
+  const name = `kek_${process.pid}`;
+  psql(`CREATE DATABASE ${name}`);
+  const db = url.replace('/postgres?', `/${name}?`);
+  const secrets = tempDir('ankang-kek-');
+  const kek = `${secrets}/kek`;
+  const [dirA, dirB] = [tempDir('ankang-node-a-'), tempDir('ankang-node-b-')];
+  let n1; let n2;
+  try {
+    const init = spawnSync(serverBin, ['init', '--db', db, '--kek-file', kek, '--data', dirA], { encoding: 'utf8' });
+    assert.equal(init.status, 0, init.stdout + init.stderr);
+    assert.match(init.stdout, /created the key-encryption key .*first start: created the keys, sealed in the PostgreSQL database/s);
+    assert.equal((statSync(kek).mode & 0o777).toString(8), '600');
+    // Node B has its own (empty) folder and a copy of the KEK only.
+    const kekB = `${secrets}/kek-copy`;
+    copyFileSync(kek, kekB);
+    n1 = await startServer({ data: dirA, args: ['--db', db, '--kek-file', kek, '--key-poll-seconds', '1'] });
+    n2 = await startServer({ data: dirB, args: ['--db', db, '--kek-file', kekB, '--key-poll-seconds', '1'] });
+    for (const d of [dirA, dirB]) assert.deepEqual(readdirSync(d), [], `${d}: no key file with --kek-file`);
+    const sealed = execFileSync(`${pgBin}/psql`, [db, '-At', '-c', 'SELECT version, length(sealed) FROM sealed_keys']).toString().trim();
+    assert.match(sealed, /^1\|\d+$/);
+    // Declared through 1, verified through 2 (same signing key, same data keys).
+    const tok = await loginResident(n1.base);
+    const d = await call(n1.base, 'POST', '/api/v1/declarations', { body: declaration({}), token: tok });
+    assert.equal(d.status, 201, d.text);
+    const vtok = await loginStaff(n2.base, 'verifier');
+    const before = await call(n2.base, 'POST', '/api/v1/verify', { body: { qr: d.json.code.qr }, token: vtok });
+    assert.equal(before.json.status, 'current', before.text);
+    const person = await call(n2.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok });
+    assert.equal(person.status, 200, person.text);
+    const kids = async (s) => (await call(s.base, 'GET', '/api/v1/keys')).json.keys.map((k) => k.kid);
+    const oldKid = (await kids(n1))[0];
+    // Rotate through node 1.
+    const admin = await loginStaff(n1.base, 'admin');
+    const rot = await call(n1.base, 'POST', '/api/v1/admin/keys/rotate', { token: admin });
+    assert.equal(rot.status, 200, rot.text);
+    const newKid = rot.json.kid;
+    assert.notEqual(newKid, oldKid);
+    // Node 2 follows within its poll period: signs with the new key, verifies both.
+    let followed = false;
+    for (let i = 0; i < 60 && !followed; i++) {
+      followed = (await kids(n2)).includes(newKid);
+      if (!followed) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(followed, `node 2 did not follow the rotation: ${n2.log()}`);
+    assert.match(n2.log(), new RegExp(`signing keys updated \\(version 2, active key ${newKid.replace(/[-]/g, '\\-')}\\)`));
+    const c2 = await call(n2.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok });
+    const c1 = await call(n1.base, 'GET', `/api/v1/persons/${d.json.person_id}/code`, { token: tok });
+    for (const [from, to, c] of [['2', n1, c2], ['1', n2, c1]]) {
+      const v = await call(to.base, 'POST', '/api/v1/verify', { body: { qr: c.json.qr }, token: await loginStaff(to.base, 'verifier') });
+      assert.equal(v.json.status, 'current', `a code of node ${from}: ${v.text}`);
+    }
+    // The old code still verifies on both (kept until it expires).
+    const again = await call(n2.base, 'POST', '/api/v1/verify', { body: { qr: d.json.code.qr }, token: vtok });
+    assert.equal(again.json.status, 'current', again.text);
+    // A node with another KEK, or a damaged one, does not start and changes nothing.
+    const wrong = `${secrets}/wrong`;
+    execFileSync(serverBin, ['init', '--db', freshDb(), '--kek-file', wrong, '--data', tempDir('ankang-node-x-')]);
+    const port = String(await freePort());
+    let r = spawnSync(serverBin, ['--db', db, '--kek-file', wrong, '--data', dirB, '--port', port, '--quiet'], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /does not open the keys sealed in the PostgreSQL database/);
+    writeFileSync(wrong, 'not a key\n');
+    r = spawnSync(serverBin, ['--db', db, '--kek-file', wrong, '--data', dirB, '--port', port, '--quiet'], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /key-encryption key .* is damaged/);
+    assert.equal(execFileSync(`${pgBin}/psql`, [db, '-At', '-c', 'SELECT version FROM sealed_keys']).toString().trim(), '2');
+    // Without --kek-file a node with an empty folder refuses the database (it holds data).
+    r = spawnSync(serverBin, ['--db', db, '--data', dirB, '--port', port, '--quiet'], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+  } finally {
+    for (const s of [n1, n2]) if (s) await s.stop();
+    for (const x of [secrets, dirA, dirB]) rmSync(x, { recursive: true, force: true });
+  }
+});
+
+function freshDb() {
+  const n = `kek_other_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  psql(`CREATE DATABASE ${n}`);
+  return url.replace('/postgres?', `/${n}?`);
+}
 
 // Existing HTTP suites, unchanged, each server on a fresh database of this
 // cluster (lib.mjs reads ANKANG_TEST_PG). cli.test.mjs and durability.test.mjs read the
