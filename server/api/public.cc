@@ -1,5 +1,6 @@
-// Routes anyone may call: keys, rules, public risk areas, liveness, metrics,
-// and (with --dev only) the movable clock.
+// Routes anyone may call: keys, rules, public risk areas, the API description,
+// liveness, metrics, and (with --dev only) the movable clock.
+#include "server/api/openapi.h"
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
 #include "shared/token.h"
@@ -27,6 +28,13 @@ Response Keys(App& app, const Request&) {
 Response Rules(App& app, const Request&) {
   Response r;
   r.body = app.CurrentRules()->text;
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  return r;
+}
+
+Response OpenApi(App&, const Request&) {
+  Response r;
+  r.body = std::string(OpenApiJson());
   r.headers.emplace_back("Cache-Control", "public, max-age=300");
   return r;
 }
@@ -132,6 +140,7 @@ void RegisterPublicRoutes(App& app) {
   r.Add("GET", "/api/v1/keys", kAnyone, Keys);
   r.Add("GET", "/api/v1/rules", kAnyone, Rules);
   r.Add("GET", "/api/v1/risk-areas", kAnyone, PublicRiskAreas);
+  r.Add("GET", "/api/v1/openapi.json", kAnyone, OpenApi);
   r.Add("GET", "/healthz", kAnyone, Healthz);
   r.Add("GET", "/metrics", kAnyone, MetricsText);
   if (app.opts.dev && app.dev_clock != nullptr) {

@@ -3,7 +3,7 @@
 // kill -9 it. The binary comes from $ANKANG_BUILD_DIR (default build/).
 import { spawn, execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -80,7 +80,136 @@ export async function startServer({ dev = true, args = [], data = tempDir(), por
   return handle;
 }
 
-// JSON request: resolves {status, json, text, headers}.
+// The OpenAPI description every answer of call() is checked against
+// (server/api/openapi.json; ajv from npm, JSON Schema 2020-12). An answer
+// whose method + path template + status is not described, whose content type
+// is not the one described, or whose body does not match its schema throws.
+// Paths outside the API (pages) are not checked.
+const OPENAPI_ID = 'https://ankang.invalid/openapi.json';
+let openapi = null;
+export const openapiStats = { validated: 0, answers: {} };
+// ANKANG_OPENAPI_COUNT=FILE: each test process appends one JSON line there:
+// {"validated": n, "answers": {"GET /api/v1/keys 200": count, ...}}.
+if (process.env.ANKANG_OPENAPI_COUNT) {
+  process.on('exit', () => appendFileSync(process.env.ANKANG_OPENAPI_COUNT, `${JSON.stringify(openapiStats)}\n`));
+}
+
+async function loadOpenApi() {
+  if (openapi) return openapi;
+  let Ajv2020;
+  try {
+    Ajv2020 = (await import('ajv/dist/2020.js')).default;
+  } catch (e) {
+    throw new Error(`the HTTP tests validate answers with ajv: run scripts/deps.sh (npm install) first (${e.message})`);
+  }
+  const doc = JSON.parse(readFileSync(join(root, 'server', 'api', 'openapi.json'), 'utf8'));
+  // strict: false lets the OpenAPI keywords around the schemas be. The one
+  // format used, date-time, is ISO 8601 with an offset (SPEC §5).
+  // Only the components are added as a document (ajv walks a document it
+  // resolves into, and the whole description is large); each response schema
+  // is compiled alone, its "#/components/..." references made absolute.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+  ajv.addSchema({ $id: OPENAPI_ID, components: doc.components });
+  for (const name of Object.keys(doc.components.schemas)) ajv.getSchema(`${OPENAPI_ID}#/components/schemas/${name}`);
+  const routes = Object.keys(doc.paths).map((template) => {
+    const segs = template.split('/').filter(Boolean);
+    return { template, segs, params: segs.filter((s) => s.startsWith('{')).length };
+  });
+  openapi = { doc, ajv, routes, validators: new Map() };
+  return openapi;
+}
+
+// The described path template for method + path as server/http/router.cc
+// picks it (among the templates with that method a fixed segment beats a
+// parameter), else any template of that path (405), else null (404).
+function findTemplate(doc, routes, method, path) {
+  if (path.length > 1 && path.endsWith('/')) return null;
+  const parts = path.split('/').filter(Boolean);
+  let best = null;
+  let any = null;
+  for (const r of routes) {
+    if (r.segs.length !== parts.length) continue;
+    if (!r.segs.every((s, i) => s.startsWith('{') || s === parts[i])) continue;
+    any = any || r;
+    if (!doc.paths[r.template][method.toLowerCase()]) continue;
+    if (!best || r.params < best.params) best = r;
+  }
+  return (best || any) && (best || any).template;
+}
+
+const escPointer = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+class SoftMismatch extends Error {}
+
+// Throws unless the answer {status, json, text, contentType} to method + path
+// is described. Exported for tests/server/openapi.test.mjs.
+export async function checkAnswer(method, fullPath, { status, json, text, contentType }) {
+  const path = fullPath.split('?')[0].split('#')[0];
+  const api = path.startsWith('/api/') || path === '/api' || path === '/healthz' || path === '/metrics';
+  if (!api || method === 'HEAD' || method === 'OPTIONS') return false;
+  const { doc, ajv, routes, validators } = await loadOpenApi();
+  const template = findTemplate(doc, routes, method, path);
+  const op = template && doc.paths[template][method.toLowerCase()];
+  const where = `${method} ${fullPath}${template && template !== path ? ` (${template})` : ''}`;
+  const fail = (why) => {
+    const message = `openapi: ${where} answered ${status}: ${why}\n  body: ${String(text).slice(0, 400)}`;
+    // ANKANG_OPENAPI_LOG=FILE: note each mismatch there and go on (for editing the description).
+    if (!process.env.ANKANG_OPENAPI_LOG) throw new Error(message);
+    appendFileSync(process.env.ANKANG_OPENAPI_LOG, `${message}\n`);
+    throw new SoftMismatch();
+  };
+  let schemaPointer = null;
+  let media = 'application/json';
+  if (!op) {
+    // No such route: 404 (no path), 405 (another method), or the skin's 400 / 413.
+    const expected = !template ? [404, 400, 413] : [405, 400, 413];
+    if (!expected.includes(status)) fail(`no operation ${method} ${template || path} is described, and this is not a ${expected.join('/')} error`);
+    schemaPointer = '/components/schemas/Error';
+  } else {
+    const res = op.responses[String(status)];
+    if (!res) fail(`status ${status} is not described (described: ${Object.keys(op.responses).join(', ')})`);
+    const got = String(contentType || '').split(';')[0].trim();
+    const types = Object.keys(res.content || {});
+    if (types.length === 0) {
+      if (text) fail('a body where none is described');
+      counted(`${method} ${template} ${status}`);
+      return true;
+    }
+    if (!types.includes(got)) fail(`content type ${got || '(none)'}, described: ${types.join(', ')}`);
+    media = got;
+    schemaPointer = `/paths/${escPointer(template)}/${method.toLowerCase()}/responses/${status}/content/${escPointer(media)}/schema`;
+  }
+  if (media === 'application/json') {
+    if (json === null && text !== 'null') fail('the body is not JSON');
+    let validate = validators.get(schemaPointer);
+    if (!validate) {
+      const schema = schemaPointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .reduce((o, k) => o && o[k], doc);
+      if (!schema) throw new Error(`openapi: no schema at ${schemaPointer}`);
+      validate = ajv.compile(JSON.parse(JSON.stringify(schema), (k, v) =>
+        (k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? OPENAPI_ID + v : v)));
+      validators.set(schemaPointer, validate);
+    }
+    if (!validate(json)) {
+      const errs = validate.errors.slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && e.params.additionalProperty ? ` (${e.params.additionalProperty})` : ''}${e.params && e.params.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}`);
+      fail(`the body does not match the description:\n    ${errs.join('\n    ')}`);
+    }
+  }
+  counted(op ? `${method} ${template} ${status}` : `(no route) ${status}`);
+  return true;
+}
+
+function counted(key) {
+  openapiStats.validated += 1;
+  openapiStats.answers[key] = (openapiStats.answers[key] || 0) + 1;
+}
+
+// Loaded here, before any test times a request.
+await loadOpenApi();
+
+// JSON request: resolves {status, json, text, headers}; the answer is checked
+// against the OpenAPI description (checkAnswer).
 export async function call(base, method, path, { body, token, raw, headers = {} } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
@@ -93,6 +222,11 @@ export async function call(base, method, path, { body, token, raw, headers = {} 
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  try {
+    await checkAnswer(method, path, { status: res.status, json, text, contentType: res.headers.get('content-type') });
+  } catch (e) {
+    if (!(e instanceof SoftMismatch)) throw e;
+  }
   return { status: res.status, json, text, headers: res.headers };
 }
 
