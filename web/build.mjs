@@ -80,6 +80,12 @@ await bundle({
   format: 'iife',
   target: ['chrome80', 'safari13', 'firefox78'],
 });
+await bundle({
+  entryPoints: [{ in: join(web, 'pages', 'resident', 'first.js'), out: 'first' }],
+  outdir: dist,
+  format: 'iife',
+  target: ['chrome80', 'safari13', 'firefox78'],
+});
 writeFileSync(join(dist, 'index.html'), minifyHtml(shell('index.html')));
 
 await bundle({

@@ -14,6 +14,7 @@ import { qrMatrix, qrSvg, fitQr } from '../../common/qr.js';
 import { relang } from './widgets.js';
 import { colorBadge, colorWords, showTime, clockText, isPast, learnOffset, hhmm } from './util.js';
 import { serverNow } from './server.js';
+import { saveFirst } from './store.js';
 
 // A token this close to its expiry is not shown: a scan takes a moment.
 const MARGIN_MS = 15000;
@@ -28,6 +29,22 @@ export function tokenToShow(code, now) {
     return { kind: 'offline', qr: off.qr, expires_at: off.expires_at, data_at: off.issued_at };
   }
   return { kind: 'none' };
+}
+
+// What first.js draws at the next opening before the page's script has
+// loaded: the code's QR matrices (screen token and offline code), never more
+// than the kept card holds.
+function firstPaint(code) {
+  const m = (text) => qrMatrix(text) || {};
+  const off = code.offline_code;
+  return {
+    person_id: code.person_id,
+    name_masked: code.name_masked || '',
+    color: code.color || 'gray',
+    screen: code.qr ? { exp: code.qr_expires_at, ...m(code.qr) } : null,
+    offline: off && off.qr && off.color === code.color
+      ? { exp: off.expires_at, data_at: off.issued_at, ...m(off.qr) } : null,
+  };
 }
 
 // "3 小时前" / "3 h ago" for a past moment.
@@ -123,6 +140,7 @@ export function codeCard() {
     badge.append(colorBadge(color));
     drawn = '';
     showToken();
+    saveFirst(firstPaint(code));
     reasons.textContent = '';
     for (const r of code.reasons || []) reasons.append(setBi(el('li', { 'data-rule': r.rule }), r));
     if (!(code.reasons || []).length) reasons.append(el('li', { t: 'no_reasons' }));

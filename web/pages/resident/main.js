@@ -664,5 +664,8 @@ loadCore().then((core) => {
   if (currentForm) currentForm.refresh();
 });
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
-  window.addEventListener('load', () => navigator.serviceWorker.register('sw.js').catch(() => {}));
+  // index.js is loaded by first.js, possibly after the load event.
+  const register = () => navigator.serviceWorker.register('sw.js').catch(() => {});
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
 }

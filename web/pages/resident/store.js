@@ -7,6 +7,10 @@
 // with it (log-out, or a session the server ended).
 const CARD = 'ankang.card';
 const PREFS = 'ankang.prefs';
+// The current code's QR matrices as last drawn, for first.js (the first paint
+// before the page's script has loaded): {person_id, name_masked, color,
+// screen: {exp, size, bits} | null, offline: {exp, data_at, size, bits} | null}.
+const FIRST = 'ankang.first';
 
 function read(k) {
   try { return JSON.parse(localStorage.getItem(k)) || null; } catch { return null; }
@@ -32,7 +36,10 @@ export function keepCode(code) {
 
 // card: {account_id, current, persons: [{person_id, name_masked, relation, code}], skew}.
 export function saveCard(card) {
-  if (!card) return write(CARD, null);
+  if (!card) {
+    write(FIRST, null);
+    return write(CARD, null);
+  }
   write(CARD, {
     account_id: card.account_id,
     current: card.current,
@@ -47,5 +54,6 @@ export const lastCard = () => {
   const c = read(CARD);
   return c && Array.isArray(c.persons) ? c : null;
 };
+export const saveFirst = (v) => write(FIRST, v);
 export const prefs = () => read(PREFS) || {};
 export const savePrefs = (p) => write(PREFS, p);

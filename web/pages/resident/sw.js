@@ -12,7 +12,7 @@
 // page wait for the network.
 const VERSION = 'ankang-__VERSION__';
 const DATA = 'ankang-data';  // region names: the same files across builds
-const SHELL = ['./', 'index.css', 'index.js', 'ankang_core.js', 'ankang_core.wasm', 'favicon.svg'];
+const SHELL = ['./', 'index.css', 'first.js', 'index.js', 'ankang_core.js', 'ankang_core.wasm', 'favicon.svg'];
 const WAIT_MS = 3000;  // a kept file older than a network answer: after this long
 
 self.addEventListener('install', (e) => {
