@@ -49,7 +49,7 @@ std::string FamilyOf(const std::string& name, const std::map<std::string, std::s
 Parsed Parse(const std::string& text) {
   static const std::regex kName("[a-zA-Z_:][a-zA-Z0-9_:]*");
   static const std::regex kSample(
-      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*)?\})? (-?[0-9.e+]+|\+Inf|NaN))");
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*)?\})? ([-+]?[0-9.]+(e[-+]?[0-9]+)?|\+Inf|NaN))");
   Parsed p;
   std::istringstream in(text);
   std::string line;
@@ -81,42 +81,43 @@ Parsed Parse(const std::string& text) {
     const std::string name = m[1];
     const std::string family = FamilyOf(name, p.types);
     if (!p.types.count(family)) p.problems.push_back("no TYPE before: " + line);
-    if (p.types[family] == "counter" && name.size() < 6) p.problems.push_back("short: " + line);
-    if (p.types[family] == "counter" && name.compare(name.size() - 6, 6, "_total") != 0) {
+    if (p.types[family] == "counter" &&
+        (name.size() < 6 || name.compare(name.size() - 6, 6, "_total") != 0)) {
       p.problems.push_back("counter without _total: " + line);
     }
     const std::string key = line.substr(0, line.rfind(' '));
     if (p.samples.count(key)) p.problems.push_back("sample twice: " + line);
-    p.samples[key] = std::stod(m[m.size() - 1]);
+    p.samples[key] = std::stod(m[7]);
   }
   return p;
 }
 
 // For each histogram series: buckets ascending, cumulative, last +Inf == _count.
 void CheckHistograms(const Parsed& p) {
-  static const std::regex kBucket(R"(([a-zA-Z_:][a-zA-Z0-9_:]*)_bucket\{(.*?),?le="([^"]*)"\})");
+  static const std::regex kBucket(
+      R"re(([a-zA-Z_:][a-zA-Z0-9_:]*)_bucket\{(.*?),?le="([^"]*)"\})re");
   std::map<std::string, std::vector<std::pair<std::string, double>>> series;  // name{labels}
-for (const auto& [key, v] : p.samples) {
-  std::smatch m;
-  if (!std::regex_match(key, m, kBucket)) continue;
-  const std::string labels = m[2];
-  series[m[1].str() + (labels.empty() ? "" : "{" + labels + "}")].push_back({m[3], v});
-}
-REQUIRE(!series.empty());
-for (auto& [name_labels, buckets] : series) {
-  INFO(name_labels);
-  std::sort(buckets.begin(), buckets.end(), [](const auto& a, const auto& b) {
-    return (a.first == "+Inf" ? 1e300 : std::stod(a.first)) <
-           (b.first == "+Inf" ? 1e300 : std::stod(b.first));
-  });
-  REQUIRE(buckets.back().first == "+Inf");
-  for (size_t i = 1; i < buckets.size(); ++i) CHECK(buckets[i].second >= buckets[i - 1].second);
-  const size_t brace = name_labels.find('{');
-  const std::string count_key = name_labels.substr(0, brace) + "_count" +
-                                (brace == std::string::npos ? "" : name_labels.substr(brace));
-  REQUIRE(p.samples.count(count_key) == 1);
-  CHECK(p.samples.at(count_key) == buckets.back().second);
-}
+  for (const auto& [key, v] : p.samples) {
+    std::smatch m;
+    if (!std::regex_match(key, m, kBucket)) continue;
+    const std::string labels = m[2];
+    series[m[1].str() + (labels.empty() ? "" : "{" + labels + "}")].push_back({m[3], v});
+  }
+  REQUIRE(!series.empty());
+  for (auto& [name_labels, buckets] : series) {
+    INFO(name_labels);
+    std::sort(buckets.begin(), buckets.end(), [](const auto& a, const auto& b) {
+      return (a.first == "+Inf" ? 1e300 : std::stod(a.first)) <
+             (b.first == "+Inf" ? 1e300 : std::stod(b.first));
+    });
+    REQUIRE(buckets.back().first == "+Inf");
+    for (size_t i = 1; i < buckets.size(); ++i) CHECK(buckets[i].second >= buckets[i - 1].second);
+    const size_t brace = name_labels.find('{');
+    const std::string count_key = name_labels.substr(0, brace) + "_count" +
+                                  (brace == std::string::npos ? "" : name_labels.substr(brace));
+    REQUIRE(p.samples.count(count_key) == 1);
+    CHECK(p.samples.at(count_key) == buckets.back().second);
+  }
 }
 
 TEST_CASE("the metrics text is valid Prometheus exposition", "[metrics]") {
