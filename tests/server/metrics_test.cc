@@ -120,6 +120,16 @@ void CheckHistograms(const Parsed& p) {
   }
 }
 
+TEST_CASE("the test's parser finds what is wrong", "[metrics]") {
+  CHECK(Parse("# TYPE a_total counter\na_total 1\n").problems.empty());
+  CHECK(Parse("a_total 1\n").problems.size() == 1);                   // no TYPE
+  CHECK(Parse("# TYPE a counter\na 1\n").problems.size() == 1);       // no _total
+  CHECK(Parse("# TYPE 1a gauge\n").problems.size() == 1);             // bad name
+  CHECK(Parse("# TYPE a gauge\na{b=\"c} 1\n").problems.size() == 1);  // bad labels
+  CHECK(Parse("# TYPE a gauge\na 1\na 2\n").problems.size() == 1);    // twice
+  CHECK(Parse("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n").problems.empty());
+}
+
 TEST_CASE("the metrics text is valid Prometheus exposition", "[metrics]") {
   Metrics m;
   m.CountRequest("GET", "/api/v1/persons/{id}/code", 200, 0.0004);
