@@ -38,6 +38,7 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DI
 install(FILES ${CMAKE_BINARY_DIR}/deploy/ankang.nginx DESTINATION /etc/nginx/sites-available
         RENAME ankang)
 install(FILES ${CMAKE_BINARY_DIR}/deploy/nginx.conf DESTINATION share/ankang)
+install(FILES ${CMAKE_SOURCE_DIR}/deploy/grafana-ankang.json DESTINATION share/ankang)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/deploy/copyright
         DESTINATION share/doc/ankang)
 install(FILES ${CMAKE_SOURCE_DIR}/server/README.md DESTINATION share/doc/ankang

@@ -113,7 +113,16 @@ void AuthorityCache::Invalidate() {
   ++generation_;
 }
 
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
 Response App::Handle(Request req) {
+  const auto start = std::chrono::steady_clock::now();
   std::string route_name = "unmatched";
   Response resp;
   try {
@@ -151,13 +160,13 @@ Response App::Handle(Request req) {
     resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
   }
   if (resp.pending) {  // answered by a pool thread: counted when it is
-    resp.pending = resp.pending->Then([this, method = req.method, route_name](Response r) {
-      metrics.CountRequest(method, route_name, HttpCode(r.status));
+    resp.pending = resp.pending->Then([this, method = req.method, route_name, start](Response r) {
+      metrics.CountRequest(method, route_name, HttpCode(r.status), SecondsSince(start));
       return r;
     });
     return resp;
   }
-  metrics.CountRequest(req.method, route_name, HttpCode(resp.status));
+  metrics.CountRequest(req.method, route_name, HttpCode(resp.status), SecondsSince(start));
   return resp;
 }
 
@@ -248,7 +257,12 @@ std::unique_ptr<App> MakeApp(const Options& opts, std::unique_ptr<Storage> db, K
   app->db = std::move(db);
   // With --db other servers write persons too: their rows are read every time.
   app->db->SetReadCache(opts.cache_ms, opts.db.empty() ? opts.cache_ms : 0);
-  app->write_behind = std::make_unique<WriteBehind>(app->db.get());
+  WriteBehindOptions behind;
+  Metrics* metrics = &app->metrics;
+  behind.on_flush = [metrics](double seconds, size_t rows) {
+    metrics->ObserveWriteBehindFlush(seconds, rows);
+  };
+  app->write_behind = std::make_unique<WriteBehind>(app->db.get(), behind);
   app->recolour_jobs = std::make_unique<RecolourJobs>(app.get());
   if (!opts.db.empty()) app->authority.SetMaxAgeSeconds(0);  // other processes write too
   if (opts.dev) {

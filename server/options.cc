@@ -202,6 +202,9 @@ Flags (also as `key = value` lines of a --config file; flags given on the comman
                            from it are counted against the client address in X-Forwarded-For;
                            repeat for more than one. Default: none, X-Forwarded-For is ignored
   --quiet                  no access log
+  --log-format FORMAT      the access log on stdout: text (default: `GET /api/v1/keys 200 0.4ms`)
+                           or json (one object a line: time, method, route, status, duration_ms,
+                           bytes). Either shows route patterns, never ids, queries or addresses
   --help                   this text
 )";
 }
@@ -356,6 +359,12 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* error) {
       o->require_admin_totp = true;
     } else if (a == "--quiet") {
       o->quiet = true;
+    } else if (a == "--log-format") {
+      if (!value(&o->log_format)) return false;
+      if (o->log_format != "text" && o->log_format != "json") {
+        *error = "--log-format wants text or json";
+        return false;
+      }
     } else if (a == "--max-connections") {
       if (!number(1, 1000000, &n)) return false;
       o->max_connections = static_cast<size_t>(n);

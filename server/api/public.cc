@@ -3,6 +3,8 @@
 #include "server/api/openapi.h"
 #include "server/api/routes.h"
 #include "server/crypto/crypto.h"
+#include "server/domain/recolour_jobs.h"
+#include "server/domain/write_behind.h"
 #include "shared/token.h"
 
 namespace ankang::server {
@@ -84,27 +86,50 @@ Response MetricsText(App& app, const Request& req) {
     if (!app.opts.metrics_token.empty()) r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  std::map<std::string, double> gauges;
+  std::map<std::string, GaugeFamily> g;
+  auto one = [&g](const char* name, const char* help, double v) {
+    g[name] = GaugeFamily{help, {{"", v}}};
+  };
+  GaugeFamily& persons = g["ankang_persons_by_color"];
+  persons.help = "Persons stored, by their current colour.";
   for (const auto& [color, n] : app.db->CountPersonsByColor()) {
     if (color.empty()) continue;
-    gauges["ankang_persons_by_color{color=\"" + color + "\"}"] = static_cast<double>(n);
+    persons.samples.push_back({"color=\"" + color + "\"", static_cast<double>(n)});
   }
-  gauges["ankang_declarations_stored"] = static_cast<double>(app.db->CountDeclarations());
+  one("ankang_declarations_stored", "Declarations in the database.",
+      static_cast<double>(app.db->CountDeclarations()));
   const OtpSenderStats sms = app.otp->Stats();
-  gauges["ankang_sms_waiting"] = static_cast<double>(sms.waiting);
-  gauges["ankang_sms_sent"] = static_cast<double>(sms.sent);
-  gauges["ankang_sms_failed"] = static_cast<double>(sms.failed);
-  gauges["ankang_sms_refused"] = static_cast<double>(sms.refused);
+  one("ankang_sms_waiting", "SMS codes queued for the gateway.", static_cast<double>(sms.waiting));
+  one("ankang_sms_sent", "SMS codes sent since start.", static_cast<double>(sms.sent));
+  one("ankang_sms_failed", "SMS codes the gateway failed since start.",
+      static_cast<double>(sms.failed));
+  one("ankang_sms_refused", "SMS codes refused since start (queue full).",
+      static_cast<double>(sms.refused));
+  GaugeFamily& waiting = g["ankang_pool_waiting"];
+  waiting.help = "Requests waiting for a work pool (password hashing, fetches, imports).";
+  GaugeFamily& refused = g["ankang_pool_refused"];
+  refused.help = "Requests a work pool refused since start (queue full or waited too long).";
   for (const auto& [name, pool] :
        {std::pair{"password", app.password_pool.get()}, std::pair{"fetch", app.fetch_pool.get()},
         std::pair{"import", app.import_pool.get()}}) {
-    const std::string label = std::string("{pool=\"") + name + "\"}";
-    gauges["ankang_pool_waiting" + label] = static_cast<double>(pool->Waiting());
-    gauges["ankang_pool_refused" + label] = static_cast<double>(pool->Refused());
+    const std::string label = std::string("pool=\"") + name + "\"";
+    waiting.samples.push_back({label, static_cast<double>(pool->Waiting())});
+    refused.samples.push_back({label, static_cast<double>(pool->Refused())});
   }
+  one("ankang_write_behind_queued", "Entries waiting for the next write-behind flush.",
+      static_cast<double>(app.write_behind->Queued()));
+  double queued = 0;
+  double running = 0;
+  for (const RecolourJob& j : app.recolour_jobs->List()) {
+    queued += j.state == "queued" ? 1 : 0;
+    running += j.state == "running" ? 1 : 0;
+  }
+  g["ankang_recolour_jobs"] =
+      GaugeFamily{"Recolour jobs waiting or running, by state.",
+                  {{"state=\"queued\"", queued}, {"state=\"running\"", running}}};
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = app.metrics.Render(gauges);
+  r.body = app.metrics.Render(g);
   return r;
 }
 

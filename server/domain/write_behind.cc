@@ -49,12 +49,23 @@ void WriteBehind::Flush() {
   }
   if (q.empty()) return;
   try {
+    const auto start = std::chrono::steady_clock::now();
     Write(q);
+    if (opts_.on_flush) {
+      opts_.on_flush(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+          q.size());
+    }
   } catch (const std::exception& e) {
     // Nothing here was acknowledged; see the header for what comes back by itself.
     std::fprintf(stderr, "write-behind: %zu statistics, %zu verdicts, %zu auto-issues lost: %s\n",
                  q.colour_days.size(), q.verdicts.size(), q.auto_issues.size(), e.what());
   }
+}
+
+size_t WriteBehind::Queued() {
+  std::lock_guard<std::mutex> l(mu_);
+  return queue_.size();
 }
 
 void WriteBehind::Write(const Queue& q) {

@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +30,9 @@ namespace ankang::server {
 
 struct WriteBehindOptions {
   int flush_ms = 2000;  // Default: every 2 s
+  // Called after each flush that wrote something: the transaction's duration
+  // (seconds) and the entries written. Default: none.
+  std::function<void(double, size_t)> on_flush;
 };
 
 class WriteBehind {
@@ -58,6 +62,9 @@ class WriteBehind {
   // is not inside Storage::Transaction().
   void Flush();
 
+  // Entries waiting for the next flush.
+  size_t Queued();
+
  private:
   struct Queue {
     std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>>
@@ -65,6 +72,9 @@ class WriteBehind {
     std::map<std::string, VerdictRow> verdicts;  // by person
     std::map<std::string, std::pair<DeclarationRow, AuditRow>> auto_issues;  // by declaration
     std::map<std::string, std::pair<int64_t, int64_t>> sessions_seen;  // hash -> at, expires_at
+    size_t size() const {
+      return colour_days.size() + verdicts.size() + auto_issues.size() + sessions_seen.size();
+    }
     bool empty() const {
       return colour_days.empty() && verdicts.empty() && auto_issues.empty() &&
              sessions_seen.empty();

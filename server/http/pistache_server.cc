@@ -26,6 +26,46 @@
 namespace ankang::server {
 namespace {
 
+// A JSON string literal of s; control characters escaped, bytes beyond ASCII
+// shown as '?' (a log line is always valid UTF-8).
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(c < 0x80 ? static_cast<char>(c) : '?');
+    }
+  }
+  return out + "\"";
+}
+
+// One access-log line for --log-format json. What it holds is what the text
+// line holds (no client address, no query, no header, no body) plus the time
+// and the size of the answer's body.
+std::string JsonLogLine(const char* method, const std::string& route, int status, double ms,
+                        size_t bytes) {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const int millis = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char time[40];
+  std::snprintf(time, sizeof time, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  char tail[96];
+  std::snprintf(tail, sizeof tail, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu}", status, ms,
+                bytes);
+  return std::string("{\"time\":\"") + time + "\",\"method\":" + JsonString(method) +
+         ",\"route\":" + JsonString(route) + tail;
+}
+
 using namespace Pistache;
 
 constexpr const char* kCsp =
@@ -306,7 +346,9 @@ class ApiHandler : public Http::Handler {
                              "The query string has a malformed %-escape.");
         resp.headers.emplace_back("Cache-Control", "no-store");
         AddSecurityHeaders(&resp);
-        site_->metrics->CountRequest(req.method, "bad_query", HttpCode(resp.status));
+        site_->metrics->CountRequest(
+            req.method, "bad_query", HttpCode(resp.status),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       }
     } catch (...) {
       resp = ErrorResponse(Status::kInternal, "internal", "Internal error.");
@@ -398,8 +440,14 @@ class ApiHandler : public Http::Handler {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();
-        std::printf("%s %s %d %.1fms\n", Http::methodString(method), RouteLabel(path).c_str(), code,
-                    ms);
+        if (site_->opts->log_format == "json") {
+          std::printf("%s\n", JsonLogLine(Http::methodString(method), RouteLabel(path), code, ms,
+                                          resp.body.size())
+                                  .c_str());
+        } else {
+          std::printf("%s %s %d %.1fms\n", Http::methodString(method), RouteLabel(path).c_str(),
+                      code, ms);
+        }
       }
     } catch (...) {
       // The peer went away; nothing to answer.

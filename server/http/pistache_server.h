@@ -29,6 +29,9 @@ struct HttpOptions {
   // nginx; empty: the peer address is the client (the header is ignored).
   std::vector<std::string> trusted_proxies;
   bool quiet = false;  // no access log
+  // The access log's lines: "text" (Default: `GET /route 200 1.2ms`) or "json"
+  // (one object per line: time, method, route, status, duration_ms, bytes).
+  std::string log_format = "text";
   // Connections held at once (lowered to fit RLIMIT_NOFILE); beyond, 503 and close.
   size_t max_connections = 1024;
   // Listen on a non-loopback --host. Default: refused (nginx in front is the

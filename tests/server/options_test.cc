@@ -29,6 +29,7 @@ TEST_CASE("flags of SPEC §8 with their defaults", "[options]") {
   CHECK_FALSE(o.dev);
   CHECK(o.dev_password == "ankang-dev");
   CHECK(o.tz_offset_minutes == 480);
+  CHECK(o.log_format == "text");
   Options p;
   REQUIRE(Parse({"--host", "0.0.0.0", "--port", "9000", "--data", "/x", "--web", "/w", "--dev",
                  "--tz", "-05:30", "--rules", "hangzhou", "--dev-password", "pw"},
@@ -43,11 +44,14 @@ TEST_CASE("flags of SPEC §8 with their defaults", "[options]") {
   CHECK_FALSE(Parse({"--bogus"}, &q, &err));
   CHECK(err.find("--bogus") != std::string::npos);
   CHECK_FALSE(Parse({"--tz", "8"}, &q, &err));
+  CHECK_FALSE(Parse({"--log-format", "xml"}, &q, &err));
+  CHECK(err == "--log-format wants text or json");
   Options h;
   REQUIRE(Parse({"--help"}, &h, &err));
   CHECK(h.command == "help");
-  for (const char* flag : {"--host", "--port", "--data", "--db", "--web", "--dev", "--dev-password",
-                           "--tz", "--threads", "--issuer-id", "--rules", "--otp-webhook"}) {
+  for (const char* flag :
+       {"--host", "--port", "--data", "--db", "--web", "--dev", "--dev-password", "--tz",
+        "--threads", "--issuer-id", "--rules", "--otp-webhook", "--log-format"}) {
     CHECK(HelpText().find(flag) != std::string::npos);
   }
 }
@@ -154,7 +158,7 @@ TEST_CASE("a config file of `name = value` lines; command-line flags win", "[opt
   write(
       "# Ankang\n\nhost = 0.0.0.0\nport=9090\n  data = \"/var/lib/ankang\"  \n"
       "trusted-proxy = 127.0.0.1\ntrusted-proxy = ::1\nquiet = true\ndev = false\n"
-      "otp-webhook = http://127.0.0.1:9/sms?a=b=c\n");
+      "otp-webhook = http://127.0.0.1:9/sms?a=b=c\nlog-format = json\n");
   std::string err;
   Options o;
   REQUIRE(Parse({"--config", conf}, &o, &err));
@@ -165,6 +169,7 @@ TEST_CASE("a config file of `name = value` lines; command-line flags win", "[opt
   CHECK(o.quiet);
   CHECK_FALSE(o.dev);
   CHECK(o.otp_webhook == "http://127.0.0.1:9/sms?a=b=c");
+  CHECK(o.log_format == "json");
   // Flags given on the command line, before or after --config, win.
   Options p;
   REQUIRE(Parse({"--port", "7000", "--config", conf, "--host", "127.0.0.1"}, &p, &err));
