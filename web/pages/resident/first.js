@@ -28,10 +28,16 @@ function matrix(q) {
 }
 
 function firstPaint() {
+  // A tab with a session of its own (a bearer token in sessionStorage) is
+  // someone the kept card may not belong to: index.js decides there.
+  try {
+    if (sessionStorage.getItem('ankang.session')) return;
+  } catch { return; }
   const session = read('ankang.session');
   const card = read('ankang.card');
   const f = read('ankang.first');
-  if (!session || !card || !f || card.account_id !== (session.account_id || null)) return;
+  // Only the device session's own account, known by its id.
+  if (!session || !session.account_id || !card || !f || card.account_id !== session.account_id) return;
   if (!Array.isArray(card.persons) || !card.persons.some((p) => p && p.person_id === f.person_id)) return;
   const main = document.getElementById('main');
   if (!main) return;

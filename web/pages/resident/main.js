@@ -630,7 +630,9 @@ async function start() {
   const s = session.get();
   if (s && s.dev) devBanner.hidden = false;
   const card = lastCard();
-  const kept = s && card && card.account_id === (s.account_id || null) && card.persons.length ? card : null;
+  // Only a session whose account is known (a tab session of an earlier version
+  // may not say whose it is): never another account's card.
+  const kept = s && s.account_id && card && card.account_id === s.account_id && card.persons.length ? card : null;
   if (kept) {
     setClockSkew(kept.skew);
     state.persons = kept.persons;
