@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startServer, residentId, newPhone } from '../tests/browser/harness.mjs';
+import { CHROMIUM_ARGS, startServer, residentId, newPhone, deviceSignIn } from '../tests/browser/harness.mjs';
 import { startProxy } from '../tests/browser/netproxy.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
@@ -83,16 +83,7 @@ async function reloadUntil(page, ready) {
 // session.
 async function account(srv, page) {
   const phone = newPhone();
-  await page.evaluate(async (ph) => {
-    const post = (path, body) => fetch(`/api/v1${path}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Ankang-Session': 'resident' }, body: JSON.stringify(body),
-    }).then((r) => r.json());
-    const o = await post('/auth/otp', { phone: ph });
-    const l = await post('/auth/login', { phone: ph, code: o.dev_code });
-    if (!l.account_id) throw new Error(`log-in: ${JSON.stringify(l)}`);
-    localStorage.setItem('ankang.session', JSON.stringify({ account_id: l.account_id, phone: ph, dev: true }));
-  }, phone);
-  const token = (await page.context().cookies()).find((c) => c.name === 'ankang_session').value;
+  const token = await deviceSignIn(page, phone);
   const r = await srv.api('POST', '/declarations', {
     person: { name: '张小三', id_type: 'resident_id', id_number: residentId(), phone, nationality: 'CHN', region: '370102', address: '泉城路1号', relation: 'self' },
     health: { temperature: 36.5, symptoms: [], fever_clinic_14d: false }, travel_14d: [], contact_14d: 'none', commitment: true,

@@ -211,6 +211,14 @@ AuditRow App::AuditEntry(const Caller& who, const std::string& action, const std
   return a;
 }
 
+bool App::TakeSealedKeys(const SigningKeys& keys, int64_t version) {
+  std::lock_guard<std::mutex> l(sealed_mu);
+  if (version <= sealed_version) return false;
+  signing = keys;
+  sealed_version = version;
+  return true;
+}
+
 bool App::RefreshSealedKeys() {
   int64_t version;
   {
@@ -218,11 +226,10 @@ bool App::RefreshSealedKeys() {
     version = sealed_version;
   }
   auto newer = NewerSealedKeys(*db, kek, version);
-  if (!newer) return false;
-  std::lock_guard<std::mutex> l(sealed_mu);
-  if (newer->second <= sealed_version) return false;
-  signing = newer->first.signing;
-  sealed_version = newer->second;
+  if (!newer || !TakeSealedKeys(newer->first.signing, newer->second)) return false;
+  std::printf("ankang-server: signing keys updated (version %lld, active key %s)\n",
+              static_cast<long long>(newer->second), newer->first.signing.ActiveKid().c_str());
+  std::fflush(stdout);
   return true;
 }
 
@@ -238,11 +245,7 @@ void FollowSealedKeys(App& app, Bytes kek, int64_t version) {
       if (a->key_watch_stop) return;
       l.unlock();
       try {
-        if (a->RefreshSealedKeys()) {
-          std::printf("ankang-server: signing keys updated (version %lld, active key %s)\n",
-                      static_cast<long long>(a->sealed_version), a->signing.ActiveKid().c_str());
-          std::fflush(stdout);
-        }
+        a->RefreshSealedKeys();
       } catch (const std::exception& e) {
         std::fprintf(stderr, "ankang-server: reading the sealed keys failed: %s\n", e.what());
       }

@@ -74,8 +74,10 @@ struct App {
   std::thread key_watch;
   std::condition_variable key_watch_cv;
   bool key_watch_stop = false;  // under sealed_mu
-  // Takes the sealed keys stored after sealed_version, if any; true when it did.
+  // Takes the sealed keys stored after sealed_version, if any (logged); true when it did.
   bool RefreshSealedKeys();
+  // Signs with `keys` from now on when `version` is newer than the one in use.
+  bool TakeSealedKeys(const SigningKeys& keys, int64_t version);
   ActiveRules rules;  // as loaded at start; read the rules in force with CurrentRules()
   // The rule set in force: `rules` until the admin console activates another
   // (api/admin_rulesets.cc). Readers take a snapshot; swapping is thread-safe.

@@ -49,6 +49,13 @@ std::string PresentKeyNames(const KeyFolder& f) {
   return out;
 }
 
+// One indented line per sentence, for the messages.
+std::string Lines(const std::vector<std::string>& sentences) {
+  std::string out;
+  for (const std::string& s : sentences) out += "  " + s + "\n";
+  return out;
+}
+
 enum class DbFile { kMissing, kEmpty, kPresent };
 
 DbFile StatDb(const std::string& path) {
@@ -136,8 +143,7 @@ OpenedDataFolder Pair(const std::string& data, const std::string& where,
   }
   std::vector<std::string> wrong = KeyMismatches(*db, *found.keys, data);
   if (!wrong.empty()) {
-    std::string text;
-    for (const std::string& w : wrong) text += "  " + w + "\n";
+    const std::string text = Lines(wrong);
     throw DataFolderError("the keys in " + data + " are not the keys of " + where + ":\n" + text +
                           RestoreAdvice(data));
   }
@@ -194,8 +200,7 @@ OpenedDataFolder OpenSealed(const std::string& data, const std::string& db_url,
     }
     std::vector<std::string> wrong = KeyMismatches(*db, *keys, "the sealed keys");
     if (!wrong.empty()) {
-      std::string text;
-      for (const std::string& w : wrong) text += "  " + w + "\n";
+      const std::string text = Lines(wrong);
       throw DataFolderError(
           "the keys sealed in the PostgreSQL database are not the keys its "
           "data was written with:\n" +
@@ -217,8 +222,7 @@ OpenedDataFolder OpenSealed(const std::string& data, const std::string& db_url,
     }
     std::vector<std::string> wrong = KeyMismatches(*db, *found.keys, data);
     if (!wrong.empty()) {
-      std::string text;
-      for (const std::string& w : wrong) text += "  " + w + "\n";
+      const std::string text = Lines(wrong);
       throw DataFolderError("the keys in " + data + " are not the keys of the PostgreSQL " +
                             "database:\n" + text + RestoreAdvice(data));
     }

@@ -141,13 +141,7 @@ Response RotateKeys(App& app, const Request& req) {
     // Sealed in the database: stored for every node, which follow within
     // --key-poll-seconds; this one signs with it at once.
     SealedRotation r = RotateSealedKeys(*app.db, app.kek, app.Now(), keep);
-    {
-      std::lock_guard<std::mutex> l(app.sealed_mu);
-      if (r.version > app.sealed_version) {
-        app.signing = r.signing;
-        app.sealed_version = r.version;
-      }
-    }
+    app.TakeSealedKeys(r.signing, r.version);
     app.Audit(req.caller, "keys.rotate", r.key.kid);
     return JsonResponse(Status::kOk,
                         {{"kid", r.key.kid}, {"not_before", app.Iso(r.key.not_before)}});

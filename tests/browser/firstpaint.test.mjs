@@ -6,7 +6,7 @@
 // kept token exactly. Run: node --test tests/browser/firstpaint.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, residentId, newPhone, zbar } from './harness.mjs';
+import { startServer, startBrowser, residentId, newPhone, zbar, deviceSignIn } from './harness.mjs';
 
 let srv;
 let browser;
@@ -38,15 +38,7 @@ after(async () => {
 async function signedInWithCode(page) {
   await page.goto(`${srv.url}/`);
   const phone = newPhone();
-  await page.evaluate(async (ph) => {
-    const post = (path, body) => fetch(`/api/v1${path}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Ankang-Session': 'resident' }, body: JSON.stringify(body),
-    }).then((r) => r.json());
-    const o = await post('/auth/otp', { phone: ph });
-    const l = await post('/auth/login', { phone: ph, code: o.dev_code });
-    localStorage.setItem('ankang.session', JSON.stringify({ account_id: l.account_id, phone: ph, dev: true }));
-  }, phone);
-  const token = (await browser.context.cookies()).find((c) => c.name === 'ankang_session').value;
+  const token = await deviceSignIn(page, phone);
   const r = await srv.api('POST', '/declarations', {
     person: { name: '张小三', id_type: 'resident_id', id_number: residentId(), phone, nationality: 'CHN', region: '370102', address: '泉城路1号', relation: 'self' },
     health: { temperature: 36.5, symptoms: [], fever_clinic_14d: false }, travel_14d: [], contact_14d: 'none', commitment: true,
